@@ -1,0 +1,95 @@
+/**
+ * The composition root. `OpsLoop.open()` builds one application object — configuration, the
+ * database (migrated), the registry of actions and skills, the engine and its worker — and
+ * `close()` releases all of it. No process-global singletons: tests open several side by side.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { registerBuiltinActions } from './actions/index.ts';
+import { loadConfig, type Config, type ConfigInput } from './core/config.ts';
+import type { Clock } from './core/clock.ts';
+import { ValidationError } from './core/errors.ts';
+import { createLogger, type Logger } from './core/logger.ts';
+import { connectDatabase, type Database } from './data/database.ts';
+import { Engine, Registry, Worker, type Gate } from './workflow/index.ts';
+
+/** A plugin module exports `register(registry, context)` to add actions, skills and effects. */
+export interface PluginModule {
+  register(registry: Registry, context: { config: Config; logger: Logger }): void | Promise<void>;
+}
+
+export interface OpenOptions {
+  /** explicit settings; they win over the environment */
+  config?: ConfigInput;
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  logger?: Logger;
+  gate?: Gate;
+  /** extra registrations, e.g. from tests */
+  register?: (registry: Registry) => void;
+  poolSize?: number;
+}
+
+export class OpsLoop {
+  readonly config: Config;
+  readonly database: Database;
+  readonly registry: Registry;
+  readonly engine: Engine;
+  readonly worker: Worker;
+  readonly logger: Logger;
+  #closed = false;
+
+  private constructor(config: Config, database: Database, registry: Registry, engine: Engine, logger: Logger) {
+    this.config = config;
+    this.database = database;
+    this.registry = registry;
+    this.engine = engine;
+    this.worker = new Worker(engine);
+    this.logger = logger;
+  }
+
+  static async open(options: OpenOptions = {}): Promise<OpsLoop> {
+    const config = loadConfig(options.config ?? {}, options.env ?? process.env);
+    const logger = options.logger ?? createLogger(config.logLevel);
+    const registry = new Registry();
+    registerBuiltinActions(registry);
+    options.register?.(registry);
+    for (const plugin of config.plugins) await loadPlugin(plugin, registry, config, logger);
+    const database = await connectDatabase(config, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
+    const engine = new Engine({
+      database,
+      registry,
+      logger,
+      settings: config,
+      ...(options.gate === undefined ? {} : { gate: options.gate }),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+    });
+    return new OpsLoop(config, database, registry, engine, logger);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.worker.stop();
+    await this.engine.committer.drain();
+    await this.database.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+async function loadPlugin(specifier: string, registry: Registry, config: Config, logger: Logger): Promise<void> {
+  const url = specifier.startsWith('.') || path.isAbsolute(specifier) ? pathToFileURL(path.resolve(specifier)).href : specifier;
+  let mod: Partial<PluginModule>;
+  try {
+    mod = (await import(url)) as Partial<PluginModule>;
+  } catch (error) {
+    throw new ValidationError('PLUGIN_LOAD_FAILED', `Plugin "${specifier}" (OPSLOOP_PLUGINS) could not be loaded: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof mod.register !== 'function') {
+    throw new ValidationError('PLUGIN_INVALID', `Plugin "${specifier}" (OPSLOOP_PLUGINS) does not export a register(registry) function`);
+  }
+  await mod.register(registry, { config, logger });
+}

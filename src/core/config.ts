@@ -1,0 +1,104 @@
+/**
+ * Configuration, declared once. Precedence: explicit option > environment variable > default.
+ * Validated at start-up: a bad value fails loudly with the name of the variable.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+import { ValidationError } from './errors.ts';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Every setting, with its environment variable and default. */
+const configSchema = z.object({
+  /** DATABASE_URL: `postgres://…` for PostgreSQL; unset means the embedded SQLite file. */
+  databaseUrl: z.string().min(1).optional(),
+  /** OPSLOOP_DATABASE_SCHEMA: PostgreSQL schema to use (search_path); default the server's. */
+  databaseSchema: z.string().regex(/^[a-z_][a-z0-9_]*$/i, 'must be a plain identifier').optional(),
+  /** OPSLOOP_DATA_DIR: folder for the SQLite file and other local data. */
+  dataDir: z.string().min(1).default('./data'),
+  /** PORT: HTTP port of `opsloop serve`. */
+  port: int(0, 65535).default(3000),
+  /** HOST: interface to listen on; 0.0.0.0 to accept connections from other machines. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** OPSLOOP_WORKER_ID: name of this process in leases; default host:pid:random. */
+  workerId: z.string().min(1).optional(),
+  /** OPSLOOP_LEASE_SECONDS: how long a claimed run stays with a worker without a heartbeat. */
+  leaseSeconds: int(1, 3600).default(30),
+  /** OPSLOOP_POLL_INTERVAL_MS: how often a worker looks for due work when nothing woke it. */
+  pollIntervalMs: int(10, 60_000).default(1000),
+  /** OPSLOOP_WORKER_CONCURRENCY: runs one process advances at the same time. */
+  workerConcurrency: int(1, 256).default(16),
+  /** OPSLOOP_MAX_BODY_BYTES: largest accepted request body (webhooks and API). */
+  maxBodyBytes: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  /** OPSLOOP_WEBHOOK_WAIT_MAX_MS: the longest a webhook caller may wait for a run's result. */
+  webhookWaitMaxMs: int(0, 300_000).default(30_000),
+  /** OPSLOOP_OUTBOX_MAX_ATTEMPTS: deliveries of one external effect before it becomes an exception. */
+  outboxMaxAttempts: int(1, 100).default(10),
+  /** OPSLOOP_PLUGINS: comma-separated module paths that register extra actions and skills. */
+  plugins: z.array(z.string().min(1)).default([]),
+  /** LOG_LEVEL: silent, error, warn, info or debug. */
+  logLevel: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('info'),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema> & { workerId: string; sqlitePath: string }>;
+export type ConfigInput = Partial<z.input<typeof configSchema>>;
+
+const envNames: Record<keyof z.input<typeof configSchema>, string> = {
+  databaseUrl: 'DATABASE_URL',
+  databaseSchema: 'OPSLOOP_DATABASE_SCHEMA',
+  dataDir: 'OPSLOOP_DATA_DIR',
+  port: 'PORT',
+  host: 'HOST',
+  workerId: 'OPSLOOP_WORKER_ID',
+  leaseSeconds: 'OPSLOOP_LEASE_SECONDS',
+  pollIntervalMs: 'OPSLOOP_POLL_INTERVAL_MS',
+  workerConcurrency: 'OPSLOOP_WORKER_CONCURRENCY',
+  maxBodyBytes: 'OPSLOOP_MAX_BODY_BYTES',
+  webhookWaitMaxMs: 'OPSLOOP_WEBHOOK_WAIT_MAX_MS',
+  outboxMaxAttempts: 'OPSLOOP_OUTBOX_MAX_ATTEMPTS',
+  plugins: 'OPSLOOP_PLUGINS',
+  logLevel: 'LOG_LEVEL',
+};
+
+/**
+ * Builds the configuration from explicit options, then the environment, then defaults.
+ *
+ * @example
+ * const config = loadConfig({ port: 0 }, process.env);
+ */
+export function loadConfig(options: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const merged: Record<string, unknown> = {};
+  for (const [key, envName] of Object.entries(envNames)) {
+    const explicit = (options as Record<string, unknown>)[key];
+    if (explicit !== undefined) {
+      merged[key] = explicit;
+      continue;
+    }
+    const fromEnv = env[envName];
+    if (fromEnv === undefined || fromEnv === '') continue;
+    merged[key] = key === 'plugins' ? fromEnv.split(',').map((p) => p.trim()).filter(Boolean) : fromEnv;
+  }
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue?.path[0] ?? '');
+    const envName = envNames[key as keyof typeof envNames] ?? key;
+    throw new ValidationError('CONFIG_INVALID', `Configuration ${key} (${envName}) is invalid: ${issue?.message ?? 'bad value'}`, {
+      details: { path: key, env: envName },
+    });
+  }
+  const value = parsed.data;
+  if (value.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(value.databaseUrl)) {
+    throw new ValidationError('CONFIG_INVALID', 'Configuration databaseUrl (DATABASE_URL) must start with postgres:// (unset it to use the embedded SQLite file)', {
+      details: { path: 'databaseUrl', env: 'DATABASE_URL' },
+    });
+  }
+  return Object.freeze({
+    ...value,
+    plugins: [...value.plugins],
+    workerId: value.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    sqlitePath: path.resolve(value.dataDir, 'opsloop.db'),
+  });
+}

@@ -1,0 +1,15 @@
+/**
+ * Numbered migrations, one version per change. Each takes the dialect so it can choose the
+ * per-dialect SQL where the two engines differ. Never edit a migration that has shipped: add one.
+ */
+import type { Kysely } from 'kysely';
+import type { Dialect } from '../dialect.ts';
+import * as m001 from './001_engine.ts';
+
+export interface MigrationModule {
+  up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
+}
+
+export const migrations: Record<string, MigrationModule> = {
+  '001_engine': m001,
+};

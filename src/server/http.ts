@@ -1,0 +1,65 @@
+/**
+ * The HTTP server: Hono on Node. Health, inbound webhooks and the JSON API; errors mapped in one
+ * place; bodies limited in size; security headers on every response; no CORS (same origin only).
+ */
+import { serve as serveNode, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { sql } from 'kysely';
+import type { OpsLoop } from '../app.ts';
+import { api as apiErrors } from './codes.ts';
+import { mountApi } from './api.ts';
+import { errorResponse } from './errors.ts';
+import { mountHooks } from './hooks.ts';
+
+export function createHttpApp(opsloop: OpsLoop): Hono {
+  const app = new Hono();
+  app.use('*', secureHeaders());
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: opsloop.config.maxBodyBytes,
+      onError: (c) => c.json({ error: { code: apiErrors.tooLarge, message: `Request body is larger than ${opsloop.config.maxBodyBytes} bytes (OPSLOOP_MAX_BODY_BYTES)` } }, 413),
+    }),
+  );
+  app.get('/healthz', async (c) => {
+    await sql`select 1`.execute(opsloop.database.db);
+    return c.json({ status: 'ok', database: opsloop.database.dialect, worker: opsloop.config.workerId });
+  });
+  mountHooks(app, opsloop);
+  mountApi(app, opsloop);
+  app.notFound((c) => c.json({ error: { code: apiErrors.routeNotFound, message: `No route ${c.req.method} ${c.req.path}` } }, 404));
+  app.onError((error, c) => errorResponse(c, error, opsloop.logger));
+  return app;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Listens on the configured host and port (port 0: any free port). */
+export function listen(opsloop: OpsLoop, app: Hono = createHttpApp(opsloop)): Promise<RunningServer> {
+  return new Promise((resolve, reject) => {
+    let server: ServerType;
+    try {
+      server = serveNode({ fetch: app.fetch, port: opsloop.config.port, hostname: opsloop.config.host }, (info) => {
+        const host = info.address.includes(':') ? `[${info.address}]` : info.address;
+        resolve({
+          url: `http://${host}:${info.port}`,
+          port: info.port,
+          close: () =>
+            new Promise<void>((done) => {
+              server.close(() => done());
+              if ('closeAllConnections' in server) server.closeAllConnections();
+            }),
+        });
+      });
+      server.on('error', reject);
+    } catch (error) {
+      reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  });
+}

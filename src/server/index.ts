@@ -1,0 +1,2 @@
+export { createHttpApp, listen, type RunningServer } from './http.ts';
+export { signBody, signatureHeader } from './hooks.ts';

@@ -1,0 +1,15 @@
+export * from './definition/index.ts';
+export * from './states.ts';
+export * from './plan.ts';
+export * from './retry.ts';
+export * from './duration.ts';
+export * from './registry.ts';
+export * from './gate.ts';
+export * from './engine.ts';
+export * from './worker.ts';
+export * from './views.ts';
+export * from './outbox.ts';
+export { decideFire } from './schedules.ts';
+export { approvalDecisionSchema, type ApprovalDecision } from './signals.ts';
+export { LeaseLostError } from './draft.ts';
+export type { EmitResult, DomainEvent } from './events.ts';

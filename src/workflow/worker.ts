@@ -1,0 +1,157 @@
+/**
+ * The worker loop: claims due runs (leases; SKIP LOCKED on PostgreSQL), advances them, keeps
+ * their leases alive, fires schedules and drives the outbox. It sleeps until poked — by a commit
+ * in this process, or a PostgreSQL NOTIFY from another — or until the poll interval passes.
+ */
+import type pg from 'pg';
+import { messageOf } from '../core/errors.ts';
+import { Dialect } from '../data/dialect.ts';
+import type { Engine } from './engine.ts';
+import { wakeChannel } from './events.ts';
+import { fireDueSchedules } from './schedules.ts';
+import { claimRuns, releaseRun, renewLeases } from './store/runs.ts';
+import { RunStatus } from './states.ts';
+
+export interface WorkerOptions {
+  /** run claims and deliveries (false: only fires schedules and serves inline runs) */
+  concurrency?: number;
+}
+
+export class Worker {
+  readonly #engine: Engine;
+  readonly #concurrency: number;
+  #running = false;
+  #loop: Promise<void> | null = null;
+  #sleepTimer: NodeJS.Timeout | null = null;
+  #wakeSleeper: (() => void) | null = null;
+  #poked = false;
+  #lastRenewal = 0;
+  #listenClient: pg.PoolClient | null = null;
+  #unsubscribe: (() => void) | null = null;
+
+  constructor(engine: Engine, options: WorkerOptions = {}) {
+    this.#engine = engine;
+    this.#concurrency = options.concurrency ?? engine.settings.workerConcurrency;
+  }
+
+  /** Starts the loop in the background. */
+  async start(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    const { database } = this.#engine;
+    if (database.dialect === Dialect.sqlite) await this.#recoverSingleProcess();
+    this.#unsubscribe = this.#engine.onWake(() => this.poke());
+    if (database.pool !== undefined) {
+      try {
+        const client = await database.pool.connect();
+        client.on('notification', () => this.poke());
+        client.on('error', () => undefined);
+        await client.query(`LISTEN ${wakeChannel}`);
+        this.#listenClient = client;
+      } catch (error) {
+        this.#engine.logger.warn({ error: messageOf(error) }, 'LISTEN failed; relying on polling');
+      }
+    }
+    this.#loop = this.#run();
+  }
+
+  /**
+   * SQLite serves one process: whatever a previous, dead process had leased is taken back now
+   * instead of after the lease lapses.
+   */
+  async #recoverSingleProcess(): Promise<void> {
+    const { db } = this.#engine.database;
+    const owner = this.#engine.settings.workerId;
+    await db.updateTable('runs').set({ lease_expires_at: 0 }).where('status', '=', RunStatus.running).where('lease_owner', '<>', owner).execute();
+    await db.updateTable('outbox').set({ lease_expires_at: 0 }).where('status', '=', 'sending').where('lease_owner', '<>', owner).execute();
+  }
+
+  poke(): void {
+    this.#poked = true;
+    this.#wakeSleeper?.();
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      let worked = false;
+      try {
+        worked = await this.tick();
+      } catch (error) {
+        this.#engine.logger.error({ error: messageOf(error) }, 'worker tick failed');
+      }
+      if (!this.#running) break;
+      if (!worked) await this.#sleep(this.#engine.settings.pollIntervalMs);
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (this.#poked) {
+      this.#poked = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        if (this.#sleepTimer !== null) clearTimeout(this.#sleepTimer);
+        this.#sleepTimer = null;
+        this.#wakeSleeper = null;
+        this.#poked = false;
+        resolve();
+      };
+      this.#wakeSleeper = done;
+      this.#sleepTimer = setTimeout(done, ms);
+    });
+  }
+
+  /** One pass over all kinds of due work. Returns whether anything was found. */
+  async tick(): Promise<boolean> {
+    const engine = this.#engine;
+    const now = engine.clock.now();
+    const leaseMs = engine.settings.leaseSeconds * 1000;
+    if (now - this.#lastRenewal >= leaseMs / 3) {
+      this.#lastRenewal = now;
+      if (engine.active.size > 0) await renewLeases(engine.database.db, engine.settings.workerId, now, leaseMs);
+    }
+    const free = this.#concurrency - engine.active.size;
+    const claimed = await claimRuns(engine.database.db, engine.database.dialect, engine.settings.workerId, now, leaseMs, free);
+    for (const row of claimed) {
+      engine.advanceClaimed(row).catch(async (error: unknown) => {
+        engine.logger.warn({ runId: row.id, error: messageOf(error) }, 'run could not be advanced; releasing it');
+        await releaseRun(engine.database.db, row.id, engine.settings.workerId, engine.clock.now() + 1000).catch(() => undefined);
+      });
+    }
+    const tolerance = Math.max(60_000, engine.settings.pollIntervalMs * 2);
+    const fired = await fireDueSchedules(engine.database, now, tolerance);
+    const dispatched = await engine.dispatcher.dispatchDue(this.#concurrency - engine.dispatcher.busy);
+    return claimed.length > 0 || fired.length > 0 || dispatched > 0;
+  }
+
+  /** Processes everything that is due now, and waits for it: for tests and one-shot commands. */
+  async drain(maxPasses = 1000): Promise<void> {
+    const engine = this.#engine;
+    for (let pass = 0; pass < maxPasses; pass += 1) {
+      const worked = await this.tick();
+      await Promise.allSettled([...engine.active.values()]);
+      await engine.dispatcher.idle();
+      await engine.committer.drain();
+      if (!worked && engine.active.size === 0 && engine.dispatcher.busy === 0) return;
+    }
+  }
+
+  /** Stops claiming; waits (up to `graceMs`) for runs in progress; lets go of the rest. */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#unsubscribe?.();
+    this.#wakeSleeper?.();
+    await this.#loop;
+    const engine = this.#engine;
+    const pending = Promise.allSettled([...engine.active.values(), engine.dispatcher.idle()]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([pending, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    if (timer !== undefined) clearTimeout(timer);
+    if (this.#listenClient !== null) {
+      this.#listenClient.release();
+      this.#listenClient = null;
+    }
+  }
+}
