@@ -210,7 +210,12 @@ export class Engine {
   }
 
   /** Advances a run this worker has claimed (its row has our lease). */
-  async advanceClaimed(row: RunRow): Promise<void> {
+  advanceClaimed(row: RunRow): Promise<RunFinal> {
+    // Registered as active at once, before any await, so drains and shutdowns see it.
+    return this.#track(row.id, this.#loadAndAdvance(row));
+  }
+
+  async #loadAndAdvance(row: RunRow): Promise<RunFinal> {
     const definition = await this.workflows.version(row.workflow_id, row.version);
     const journal = await loadJournal(this.database.db, row.id);
     const run: RunInMemory = {
@@ -225,7 +230,7 @@ export class Engine {
       definition,
       persisted: true,
     };
-    await this.#track(row.id, this.executor.advance(run));
+    return this.executor.advance(run);
   }
 
   async #track<T>(runId: string, work: Promise<T>): Promise<T> {

@@ -37,7 +37,7 @@ export const wakeChannel = 'opsloop_wake';
  */
 export async function lockCorrelation(tx: Queryable, dialect: Dialect, name: string, key: string): Promise<void> {
   if (dialect !== Dialect.postgres) return;
-  await sql`select pg_advisory_xact_lock(hashtext(${`${name}\u0000${key}`}))`.execute(tx);
+  await sql`select pg_advisory_xact_lock(hashtext(${`${name}|${key}`}))`.execute(tx);
 }
 
 export async function notifyWorkers(tx: Queryable, dialect: Dialect): Promise<void> {

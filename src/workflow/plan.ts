@@ -144,7 +144,7 @@ export function stepOutputs(journal: readonly JournalEntry[]): Record<string, un
   const outputs: Record<string, unknown> = {};
   for (const entry of latestAttempts(journal)) {
     if (entry === undefined) continue;
-    if (entry.status === StepStatus.completed || entry.status === StepStatus.timedOut || entry.status === StepStatus.skipped) {
+    if (entry.status !== StepStatus.failed && entry.status !== StepStatus.waiting) {
       outputs[entry.stepId] = entry.output;
     }
   }

@@ -1,0 +1,36 @@
+/** Opening a real OpsLoop (real database, real HTTP) for a test, and closing it after. */
+import { OpsLoop, type OpenOptions } from '../../src/app.ts';
+import { createLogger } from '../../src/core/logger.ts';
+import { ManualClock } from '../../src/core/clock.ts';
+import { createTestDatabase, type DialectName, type TestDatabase } from './dialects.ts';
+
+export interface TestApp {
+  app: OpsLoop;
+  db: TestDatabase;
+  clock: ManualClock;
+  close(): Promise<void>;
+}
+
+export async function openTestApp(dialect: DialectName, options: OpenOptions & { realClock?: boolean } = {}): Promise<TestApp> {
+  const db = await createTestDatabase(dialect);
+  const clock = new ManualClock('2026-01-05T09:00:00Z');
+  const app = await OpsLoop.open({
+    ...options,
+    env: {},
+    config: { workerId: 'test-worker', leaseSeconds: 30, pollIntervalMs: 20, ...db.config, ...options.config },
+    logger: options.logger ?? createLogger('silent'),
+    ...(options.realClock === true ? {} : { clock }),
+  });
+  return {
+    app,
+    db,
+    clock,
+    close: async () => {
+      await app.close();
+      await db.cleanup();
+    },
+  };
+}
+
+export const hour = 3_600_000;
+export const day = 24 * hour;
