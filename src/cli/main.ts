@@ -151,7 +151,8 @@ export function buildCli(): Command {
     .action(async (runId: string, options: { json?: boolean }) => {
       await withApp(async (app) => {
         const view = await app.engine.getRun(runId, { steps: true });
-        print(options.json === true ? view : formatRunTimeline(view));
+        const json = options.json === true || (runs.opts() as { json?: boolean }).json === true;
+        print(json ? view : formatRunTimeline(view));
       });
     });
 

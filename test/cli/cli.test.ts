@@ -1,0 +1,90 @@
+/** The `opsloop` command as a person uses it: real processes, a real data folder. */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestDatabase, testDialects, type TestDatabase } from '../helpers/dialects.ts';
+import { repoRoot, spawnOpsLoop } from '../helpers/process.ts';
+
+const exec = promisify(execFile);
+const bin = path.join(repoRoot, 'bin/opsloop.js');
+const example = path.join(repoRoot, 'examples/order-check.yaml');
+
+for (const dialect of testDialects()) {
+  describe(`opsloop CLI on ${dialect}`, () => {
+    let db: TestDatabase;
+    const opsloop = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+      try {
+        const { stdout, stderr } = await exec(process.execPath, [bin, ...args], { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', ...db.env } });
+        return { code: 0, stdout, stderr };
+      } catch (error) {
+        const e = error as { code: number; stdout: string; stderr: string };
+        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+      }
+    };
+    before(async () => {
+      db = await createTestDatabase(dialect);
+    });
+    after(async () => db.cleanup());
+
+    test('migrate, add a workflow, run it, list and show runs', async () => {
+      assert.match((await opsloop('migrate')).stdout, /Database is up to date/);
+      assert.match((await opsloop('workflows', 'add', example)).stdout, /Workflow order-check saved as version 1/);
+      assert.match((await opsloop('workflows', 'add', example)).stdout, /unchanged \(version 1\)/);
+      const run = await opsloop('run', 'order-check', '--input', '{"customer":"Acme","amount":900}');
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /Status\s+completed/);
+      assert.match(run.stdout, /validate\s+action\s+completed/);
+      assert.match(run.stdout, /"total":1080/);
+      const runId = /Run\s+(\S+)/.exec(run.stdout)?.[1] ?? '';
+      const list = await opsloop('runs', '--status', 'completed');
+      assert.match(list.stdout, new RegExp(runId));
+      const show = await opsloop('runs', 'show', runId, '--json');
+      assert.equal(JSON.parse(show.stdout).steps.length, 4);
+    });
+
+    test('a failing run shows the exception and exits non-zero', async () => {
+      const run = await opsloop('run', 'order-check', '--input', '{"customer":"Acme"}');
+      assert.equal(run.code, 1);
+      assert.match(run.stdout, /Status\s+exception/);
+      assert.match(run.stdout, /Field "amount" is required/);
+      assert.match((await opsloop('exceptions')).stdout, /VALIDATION_FAILED/);
+    });
+
+    test('bad input gets a clear message and an exit code, nothing is written', async () => {
+      const missing = await opsloop('workflows', 'add', '/nonexistent/flow.yaml');
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /error CLI_FILE_UNREADABLE: Cannot read \/nonexistent\/flow.yaml/);
+      const bad = path.join(db.config.dataDir, 'bad.yaml');
+      fs.writeFileSync(bad, 'id: bad\nsteps:\n  - id: a\n    type: action\n    action: nope\n');
+      const invalid = await opsloop('workflows', 'add', bad);
+      assert.equal(invalid.code, 2);
+      assert.match(invalid.stderr, /error WORKFLOW_INVALID: .*steps\[0\]\.action: unknown action "nope"/);
+      const json = await opsloop('run', 'order-check', '--input', '{oops');
+      assert.equal(json.code, 2);
+      assert.match(json.stderr, /--input is not valid JSON/);
+      const unknown = await opsloop('run', 'ghost');
+      assert.equal(unknown.code, 4);
+      assert.match(unknown.stderr, /WORKFLOW_NOT_FOUND/);
+      assert.doesNotMatch((await opsloop('workflows', 'list')).stdout, /bad/);
+    });
+
+    test('serve creates and migrates the database on first start and answers on its port', { timeout: 60_000 }, async () => {
+      const fresh = await createTestDatabase(dialect);
+      const server = spawnOpsLoop(['serve', '--port', '0'], fresh.env);
+      try {
+        await server.ready(/serving on http:\/\/\S+/);
+        const url = /serving on (http:\/\/\S+)/.exec(server.output())?.[1] ?? '';
+        const health = await fetch(`${url}/healthz`);
+        assert.equal(health.status, 200);
+        assert.equal(((await health.json()) as { database: string }).database, dialect);
+        if (dialect === 'sqlite') assert.ok(fs.existsSync(path.join(fresh.config.dataDir, 'opsloop.db')));
+      } finally {
+        await server.kill('SIGTERM');
+        await fresh.cleanup();
+      }
+    });
+  });
+}
