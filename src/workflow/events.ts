@@ -83,7 +83,7 @@ export async function emitEvent(tx: Queryable, dialect: Dialect, event: DomainEv
     const config = parseJsonColumn<EventTrigger>(trigger.config);
     if (config?.filter !== undefined) {
       const scope = { event: { name: event.name, key: event.key, payload: event.payload }, payload: event.payload };
-      let pass = false;
+      let pass: boolean;
       try {
         const value = evaluate(parseExpression(config.filter), scope);
         pass = value !== null && value !== undefined && value !== false && value !== 0 && value !== '';

@@ -11,7 +11,7 @@ import { sql, type Transaction } from 'kysely';
 import { describeError, NonRetriableError, OpsLoopError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import type { Logger } from '../core/logger.ts';
-import { Dialect } from '../data/dialect.ts';
+import type { Dialect } from '../data/dialect.ts';
 import type { DB } from '../data/schema.ts';
 import type { Committer } from './committer.ts';
 import type { ActionStep, AiStep, StepDefinition, WorkflowDefinition } from './definition/schema.ts';

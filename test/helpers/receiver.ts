@@ -27,7 +27,7 @@ export async function startReceiver(options: { delayMs?: () => number } = {}): P
       const respond = (): void => {
         receiver.requests += 1;
         const key = String(req.headers['idempotency-key'] ?? '');
-        let parsed: unknown = null;
+        let parsed: unknown;
         try {
           parsed = body === '' ? null : JSON.parse(body);
         } catch {

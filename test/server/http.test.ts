@@ -83,7 +83,7 @@ for (const dialect of testDialects()) {
     test('bad requests get a clear error with a stable code, and nothing is written', async () => {
       const countRuns = async () => ((await (await http.request('/api/runs?limit=500')).json()) as { runs: unknown[] }).runs.length;
       const before = await countRuns();
-      const cases: [Promise<Response>, number, string][] = [
+      const cases: [Response | Promise<Response>, number, string][] = [
         [post('/hooks/nope', {}), 404, 'WEBHOOK_NOT_FOUND'],
         [post('/hooks/orders', '{"amount": 1'), 400, 'REQUEST_JSON_INVALID'],
         [post('/hooks/orders', '[1,2]'), 400, 'RUN_INPUT_INVALID'],
