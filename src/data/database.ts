@@ -18,6 +18,11 @@ export interface Database {
   /** PostgreSQL only: the pool, for LISTEN/NOTIFY clients. */
   readonly pool: pg.Pool | undefined;
   readonly schema: string | undefined;
+  /**
+   * Resolves when every commit made before the call is on disk. On SQLite this is the group
+   * fsync of the WAL; PostgreSQL's COMMIT is already durable (synchronous_commit=on).
+   */
+  sync(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,12 +50,23 @@ export function openDatabase(config: Pick<Config, 'databaseUrl' | 'databaseSchem
       dialect: Dialect.postgres,
       pool,
       schema: config.databaseSchema,
+      sync: () => Promise.resolve(),
       close: () => db.destroy(),
     };
   }
-  const { database } = openSqlite(config.sqlitePath);
+  const { database, syncer } = openSqlite(config.sqlitePath);
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
-  return { db, dialect: Dialect.sqlite, pool: undefined, schema: undefined, close: () => db.destroy() };
+  return {
+    db,
+    dialect: Dialect.sqlite,
+    pool: undefined,
+    schema: undefined,
+    sync: () => syncer.sync(),
+    close: async () => {
+      await syncer.close();
+      await db.destroy();
+    },
+  };
 }
 
 /** Applies every pending migration; safe to call from several processes at once. */

@@ -2,10 +2,11 @@
  * Group commit. Units of work (a step's journal entry, the run's new state, its records and
  * outbox rows) are committed in as few transactions as possible without weakening durability.
  *
- * SQLite has one writer and one fsync per commit (synchronous=FULL), so units that arrive
- * together are run one after another inside ONE transaction, each under its own savepoint: a unit
- * that throws is rolled back alone, the others commit, and every caller is answered only after
- * the commit is on disk. PostgreSQL gives each unit its own transaction from the pool; the
+ * SQLite has one writer, so units that arrive together are run one after another inside ONE
+ * transaction, each under its own savepoint: a unit that throws is rolled back alone, the others
+ * commit, and every caller is answered only after the commit is on disk (the WAL fsync, done off
+ * the event loop — see data/sqlite.ts). While one batch waits for its fsync the next one is
+ * already being built and committed. PostgreSQL gives each unit its own transaction from the pool; the
  * server already groups concurrent commits into shared WAL flushes.
  */
 import { sql, type Transaction } from 'kysely';
@@ -28,6 +29,7 @@ export class Committer {
   #queue: Pending[] = [];
   #flushing = false;
   #scheduled = false;
+  #syncing = 0;
 
   constructor(database: Database) {
     this.#database = database;
@@ -58,7 +60,7 @@ export class Committer {
     const batch = this.#queue.splice(0, maxBatch);
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
-      await this.#database.db.transaction().execute(async (tx) => {
+      const committed = this.#database.db.transaction().execute(async (tx) => {
         const single = batch.length === 1;
         for (const pending of batch) {
           if (single) {
@@ -82,6 +84,16 @@ export class Committer {
           }
         }
       });
+      await committed;
+      // Let the next batch start while this one waits for the disk.
+      this.#flushing = false;
+      if (this.#queue.length > 0) this.#schedule();
+      this.#syncing += 1;
+      try {
+        await this.#database.sync();
+      } finally {
+        this.#syncing -= 1;
+      }
       batch.forEach((pending, i) => {
         const outcome = outcomes[i];
         if (outcome?.ok === true) pending.resolve(outcome.value);
@@ -94,14 +106,16 @@ export class Committer {
         pending.reject(outcome?.ok === false ? outcome.error : error);
       });
     } finally {
-      this.#flushing = false;
-      if (this.#queue.length > 0) this.#schedule();
+      if (this.#flushing) {
+        this.#flushing = false;
+        if (this.#queue.length > 0) this.#schedule();
+      }
     }
   }
 
   /** Waits until every queued unit is committed or failed. */
   async drain(): Promise<void> {
-    while (this.#queue.length > 0 || this.#flushing || this.#scheduled) {
+    while (this.#queue.length > 0 || this.#flushing || this.#scheduled || this.#syncing > 0) {
       await new Promise((resolve) => setImmediate(resolve));
     }
   }

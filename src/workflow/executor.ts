@@ -16,7 +16,7 @@ import type { DB } from '../data/schema.ts';
 import type { Committer } from './committer.ts';
 import type { ActionStep, AiStep, StepDefinition, WorkflowDefinition } from './definition/schema.ts';
 import { parseDuration } from './duration.ts';
-import { evaluate, parseExpression, renderTemplate, compileTemplate } from './expression/index.ts';
+import { evaluateSource, renderTemplate, compileTemplate, type Template } from './expression/index.ts';
 import type { Gate, GateVerdict } from './gate.ts';
 import { defaultNext, planNext, ReplayMismatchError, type JournalEntry, type Plan } from './plan.ts';
 import type { Registry, SkillResult, StepRef } from './registry.ts';
@@ -53,6 +53,8 @@ const defaultSkillTimeoutMs = 120_000;
 
 export class Executor {
   readonly #d: ExecutorDeps;
+  readonly #objectTemplates = new WeakMap<object, Template>();
+  readonly #stringTemplates = new Map<string, Template>();
 
   constructor(deps: ExecutorDeps) {
     this.#d = deps;
@@ -152,7 +154,7 @@ export class Executor {
         try {
           const scope = runScope(draft.run, draft.journal);
           for (const c of step.cases) {
-            if (truthy(evaluate(parseExpression(c.when), scope, { now: this.#d.now }))) {
+            if (truthy(evaluateSource(c.when, scope, { now: this.#d.now }))) {
               chosen = c.next;
               break;
             }
@@ -221,12 +223,12 @@ export class Executor {
     if (step.duration !== undefined) return { deadline: now + (parseDuration(step.duration) ?? 0) };
     const scope = runScope(draft.run, draft.journal);
     if (step.until !== undefined) {
-      const value = evaluate(parseExpression(step.until), scope, { now: this.#d.now });
+      const value = evaluateSource(step.until, scope, { now: this.#d.now });
       const at = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : Number.NaN;
       if (!Number.isFinite(at)) throw new NonRetriableError(`Wait "${step.id}": "until" gave ${JSON.stringify(value)}, not a date`, { code: 'WAIT_UNTIL_INVALID' });
       return { deadline: at };
     }
-    const key = step.key === undefined ? null : evaluate(parseExpression(step.key), scope, { now: this.#d.now });
+    const key = step.key === undefined ? null : evaluateSource(step.key, scope, { now: this.#d.now });
     if (step.key !== undefined && (key === null || key === undefined || typeof key === 'object')) {
       throw new NonRetriableError(`Wait "${step.id}": the correlation key gave ${JSON.stringify(key)}; it must be a string or number`, { code: 'WAIT_KEY_INVALID' });
     }
@@ -363,7 +365,7 @@ export class Executor {
     try {
       const skill = this.#d.registry.skill(step.skill);
       if (skill === undefined) throw new NonRetriableError(`AI skill "${step.skill}" is not registered in this process`, { code: 'SKILL_UNKNOWN' });
-      input = step.input === undefined ? {} : renderTemplate(compileTemplate(step.input), runScope(run, run.journal), { now: this.#d.now });
+      input = step.input === undefined ? {} : renderTemplate(this.#compiled(step.input), runScope(run, run.journal), { now: this.#d.now });
       if (skill.input !== undefined) {
         const parsed = skill.input.safeParse(input);
         if (!parsed.success) {
@@ -468,9 +470,29 @@ export class Executor {
     return 'stop';
   }
 
+  /** Definitions are immutable once stored, so a template is compiled once per definition object. */
+  #compiled(template: unknown): Template {
+    if (template === null || typeof template !== 'object') {
+      const key = typeof template === 'string' ? template : JSON.stringify(template);
+      let compiled = this.#stringTemplates.get(key);
+      if (compiled === undefined) {
+        compiled = compileTemplate(template);
+        if (this.#stringTemplates.size > 2000) this.#stringTemplates.clear();
+        this.#stringTemplates.set(key, compiled);
+      }
+      return compiled;
+    }
+    let compiled = this.#objectTemplates.get(template);
+    if (compiled === undefined) {
+      compiled = compileTemplate(template);
+      this.#objectTemplates.set(template, compiled);
+    }
+    return compiled;
+  }
+
   #render(template: unknown, draft: UnitDraft): unknown {
     try {
-      return renderTemplate(compileTemplate(template), runScope(draft.run, draft.journal), { now: this.#d.now });
+      return renderTemplate(this.#compiled(template), runScope(draft.run, draft.journal), { now: this.#d.now });
     } catch (error) {
       if (error instanceof OpsLoopError) throw new NonRetriableError(error.message, { code: error.code, cause: error });
       throw error;

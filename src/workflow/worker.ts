@@ -114,10 +114,14 @@ export class Worker {
     const free = this.#concurrency - engine.active.size;
     const claimed = await claimRuns(engine.database.db, engine.database.dialect, engine.settings.workerId, now, leaseMs, free);
     for (const row of claimed) {
-      engine.advanceClaimed(row).catch(async (error: unknown) => {
-        engine.logger.warn({ runId: row.id, error: messageOf(error) }, 'run could not be advanced; releasing it');
-        await releaseRun(engine.database.db, row.id, engine.settings.workerId, engine.clock.now() + 1000).catch(() => undefined);
-      });
+      void engine
+        .advanceClaimed(row)
+        .catch(async (error: unknown) => {
+          engine.logger.warn({ runId: row.id, error: messageOf(error) }, 'run could not be advanced; releasing it');
+          await releaseRun(engine.database.db, row.id, engine.settings.workerId, engine.clock.now() + 1000).catch(() => undefined);
+        })
+        // A free slot: look for more work now rather than after the poll interval.
+        .finally(() => this.poke());
     }
     const tolerance = Math.max(60_000, engine.settings.pollIntervalMs * 2);
     const fired = await fireDueSchedules(engine.database, now, tolerance);

@@ -33,18 +33,49 @@ export function nextCronFire(cron: string, timezone: string, after: number): num
   return next === null ? null : next.getTime();
 }
 
+/**
+ * How long a looked-up workflow summary or webhook route is reused before asking the database
+ * again. A change made in this process is seen at once; one made by another process within this.
+ */
+const lookupTtlMs = 1000;
+
+interface Cached<T> {
+  value: T;
+  at: number;
+}
+
 export class WorkflowStore {
   readonly #database: Database;
   readonly #versions = new Map<string, WorkflowDefinition>();
+  readonly #summaries = new Map<string, Cached<WorkflowSummary>>();
+  readonly #hooks = new Map<string, Cached<{ workflowId: string; config: Record<string, unknown> } | null>>();
 
   constructor(database: Database) {
     this.#database = database;
   }
 
+  #fresh<T>(cache: Map<string, Cached<T>>, key: string): Cached<T> | undefined {
+    const hit = cache.get(key);
+    return hit !== undefined && performance.now() - hit.at < lookupTtlMs ? hit : undefined;
+  }
+
+  #remember<T>(cache: Map<string, Cached<T>>, key: string, value: T): T {
+    if (cache.size > 1000) cache.clear();
+    cache.set(key, { value, at: performance.now() });
+    return value;
+  }
+
+  /** Forgets cached lookups (after a change in this process). */
+  invalidate(): void {
+    this.#summaries.clear();
+    this.#hooks.clear();
+  }
+
   /** Stores a validated definition; makes it the current version. Same content, same version. */
   async save(definition: WorkflowDefinition, now: number): Promise<SaveResult> {
     const hash = definitionHash(definition);
-    return this.#database.db.transaction().execute(async (tx) => {
+    this.invalidate();
+    const saved = await this.#database.db.transaction().execute(async (tx) => {
       for (const trigger of definition.triggers) {
         if (trigger.type !== 'webhook') continue;
         const taken = await tx
@@ -102,6 +133,9 @@ export class WorkflowStore {
       if (created || existing?.current_version !== version) await this.#syncTriggers(tx, definition, now);
       return { workflowId: definition.id, version, created };
     });
+    this.invalidate();
+    await this.#database.sync();
+    return saved;
   }
 
   async #syncTriggers(tx: Queryable, definition: WorkflowDefinition, now: number): Promise<void> {
@@ -143,9 +177,11 @@ export class WorkflowStore {
   }
 
   async get(workflowId: string): Promise<WorkflowSummary> {
+    const cached = this.#fresh(this.#summaries, workflowId);
+    if (cached !== undefined) return cached.value;
     const row = await this.#database.db.selectFrom('workflows').selectAll().where('id', '=', workflowId).executeTakeFirst();
     if (row === undefined) throw new NotFoundError('WORKFLOW_NOT_FOUND', `There is no workflow "${workflowId}" (see \`opsloop workflows list\`)`, { details: { workflowId } });
-    return toSummary(row);
+    return this.#remember(this.#summaries, workflowId, toSummary(row));
   }
 
   async current(workflowId: string): Promise<{ summary: WorkflowSummary; definition: WorkflowDefinition }> {
@@ -170,6 +206,8 @@ export class WorkflowStore {
 
   /** The workflow and trigger behind POST /hooks/<key>. */
   async findWebhook(key: string): Promise<{ workflowId: string; config: Record<string, unknown> } | null> {
+    const cached = this.#fresh(this.#hooks, key);
+    if (cached !== undefined) return cached.value;
     const row = await this.#database.db
       .selectFrom('triggers')
       .innerJoin('workflows', 'workflows.id', 'triggers.workflow_id')
@@ -178,8 +216,8 @@ export class WorkflowStore {
       .where('triggers.match', '=', key)
       .where('workflows.enabled', '=', 1)
       .executeTakeFirst();
-    if (row === undefined) return null;
-    return { workflowId: row.workflow_id, config: parseJsonColumn<Record<string, unknown>>(row.config) ?? {} };
+    if (row === undefined) return this.#remember(this.#hooks, key, null);
+    return this.#remember(this.#hooks, key, { workflowId: row.workflow_id, config: parseJsonColumn<Record<string, unknown>>(row.config) ?? {} });
   }
 }
 
