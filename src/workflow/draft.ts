@@ -3,11 +3,9 @@
  * executor builds it inside the transaction; only after the commit does the in-memory run adopt
  * it, so a failed commit leaves nothing half-applied.
  */
-import { sql } from 'kysely';
 import { ErrorCategory, OpsLoopError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { toJsonColumn } from '../core/json.ts';
-import { Dialect } from '../data/dialect.ts';
 import type { NewOutboxRow, RunUpdate } from '../data/schema.ts';
 import type { JournalEntry } from './plan.ts';
 import type { WorkflowDefinition } from './definition/schema.ts';
@@ -93,7 +91,7 @@ export class UnitDraft {
   }
 
   /** Writes everything in the transaction; throws LeaseLostError when another worker owns the run. */
-  async write(tx: Queryable, owner: string, leaseMs: number, dialect: Dialect): Promise<void> {
+  async write(tx: Queryable, owner: string, leaseMs: number): Promise<void> {
     const final = this.final ?? { status: RunStatus.running };
     const last = this.journal[this.journal.length - 1];
     const ended = final.status === RunStatus.completed || final.status === RunStatus.cancelled;
@@ -131,7 +129,6 @@ export class UnitDraft {
         .execute();
       if (this.#inserted.length > 0) await tx.insertInto('run_steps').values(this.#inserted.map((e) => toJournalRow(this.run.id, e))).execute();
     } else {
-      if (dialect === Dialect.postgres) await sql`select 1 from runs where id = ${this.run.id} for update`.execute(tx);
       const ok = await updateRunIfLeased(tx, this.run.id, owner, patch);
       if (!ok) throw new LeaseLostError(this.run.id);
       await writeJournal(tx, this.run.id, this.#inserted, [...this.#updated.values()]);

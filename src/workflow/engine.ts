@@ -61,6 +61,7 @@ export interface StartedRun {
 }
 
 type SettleListener = (view: RunView) => void;
+export type WakeReason = 'runs' | 'outbox';
 
 export class Engine {
   readonly database: Database;
@@ -75,7 +76,7 @@ export class Engine {
   /** runs this process is advancing right now */
   readonly active = new Map<string, Promise<void>>();
   readonly #settleListeners = new Map<string, Set<SettleListener>>();
-  readonly #wakeListeners = new Set<() => void>();
+  readonly #wakeListeners = new Set<(what: WakeReason) => void>();
 
   constructor(options: EngineOptions) {
     this.database = options.database;
@@ -110,19 +111,20 @@ export class Engine {
     });
   }
 
-  /** Subscribe to "there may be new work" (commits with effects, queued runs). */
-  onWake(listener: () => void): () => void {
+  /** Subscribe to "there may be new work": `runs` (queued runs) or `outbox` (effects to deliver). */
+  onWake(listener: (what: WakeReason) => void): () => void {
     this.#wakeListeners.add(listener);
     return () => this.#wakeListeners.delete(listener);
   }
 
-  wake(): void {
-    for (const listener of this.#wakeListeners) listener();
+  wake(what: WakeReason = 'runs'): void {
+    for (const listener of this.#wakeListeners) listener(what);
   }
 
   #committed(run: RunInMemory, draft: UnitDraft): void {
     const status = draft.final?.status ?? RunStatus.running;
-    if (draft.effects.length > 0 || (status === RunStatus.queued && (draft.final?.wakeAt ?? 0) <= this.clock.now())) this.wake();
+    if (draft.effects.length > 0) this.wake('outbox');
+    if (status === RunStatus.queued && (draft.final?.wakeAt ?? 0) <= this.clock.now()) this.wake('runs');
     if (status !== RunStatus.running) {
       const listeners = this.#settleListeners.get(run.id);
       if (listeners !== undefined && listeners.size > 0) {
@@ -217,7 +219,8 @@ export class Engine {
 
   async #loadAndAdvance(row: RunRow): Promise<RunFinal> {
     const definition = await this.workflows.version(row.workflow_id, row.version);
-    const journal = await loadJournal(this.database.db, row.id);
+    // A run that has done nothing yet has no journal to read.
+    const journal = row.steps_done === 0 && row.cursor === null ? [] : await loadJournal(this.database.db, row.id);
     const run: RunInMemory = {
       id: row.id,
       workflowId: row.workflow_id,

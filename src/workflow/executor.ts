@@ -91,7 +91,7 @@ export class Executor {
     const { draft, flow } = await this.#d.committer.unit(async (tx) => {
       const draft = new UnitDraft(run, this.#d.now());
       const flow = await work(tx, draft);
-      await draft.write(tx, this.#d.owner, this.#d.leaseMs, this.#d.dialect);
+      await draft.write(tx, this.#d.owner, this.#d.leaseMs);
       return { draft, flow };
     });
     run.journal = draft.journal;
@@ -249,6 +249,9 @@ export class Executor {
     const key = typeof meta.key === 'string' ? meta.key : null;
 
     if (signalName !== null) {
+      // PostgreSQL: hold the run row (and the correlation) before looking for a signal, so a
+      // signal or event committed meanwhile either is seen here or sees this run waiting.
+      await lockRunRow(tx, this.#d.dialect, draft.run.id, draft.run.persisted);
       if (key !== null) await lockCorrelation(tx, this.#d.dialect, signalName, key);
       const signal =
         (await consumeSignal(tx, draft.run.id, signalName, now)) ??
@@ -502,6 +505,11 @@ export class Executor {
   #ref(draft: Pick<UnitDraft, 'run'>, stepId: string, seq: number, attempt: number): StepRef {
     return { runId: draft.run.id, workflowId: draft.run.workflowId, version: draft.run.version, stepId, seq, attempt };
   }
+}
+
+async function lockRunRow(tx: Transaction<DB>, dialect: Dialect, runId: string, persisted: boolean): Promise<void> {
+  if (dialect !== 'postgres' || !persisted) return;
+  await sql`select 1 from runs where id = ${runId} for update`.execute(tx);
 }
 
 function truthy(value: unknown): boolean {

@@ -26,6 +26,9 @@ export class Worker {
   #wakeSleeper: (() => void) | null = null;
   #poked = false;
   #lastRenewal = 0;
+  #lastScheduleCheck = Number.NEGATIVE_INFINITY;
+  #lastOutboxCheck = Number.NEGATIVE_INFINITY;
+  #outboxPoked = true;
   #listenClient: pg.PoolClient | null = null;
   #unsubscribe: (() => void) | null = null;
 
@@ -40,11 +43,14 @@ export class Worker {
     this.#running = true;
     const { database } = this.#engine;
     if (database.dialect === Dialect.sqlite) await this.#recoverSingleProcess();
-    this.#unsubscribe = this.#engine.onWake(() => this.poke());
+    this.#unsubscribe = this.#engine.onWake((what) => this.poke(what));
     if (database.pool !== undefined) {
       try {
         const client = await database.pool.connect();
-        client.on('notification', () => this.poke());
+        client.on('notification', () => {
+          this.#outboxPoked = true;
+          this.poke();
+        });
         client.on('error', () => undefined);
         await client.query(`LISTEN ${wakeChannel}`);
         this.#listenClient = client;
@@ -66,7 +72,8 @@ export class Worker {
     await db.updateTable('outbox').set({ lease_expires_at: 0 }).where('status', '=', 'sending').where('lease_owner', '<>', owner).execute();
   }
 
-  poke(): void {
+  poke(what: 'runs' | 'outbox' = 'runs'): void {
+    if (what === 'outbox') this.#outboxPoked = true;
     this.#poked = true;
     this.#wakeSleeper?.();
   }
@@ -102,8 +109,12 @@ export class Worker {
     });
   }
 
-  /** One pass over all kinds of due work. Returns whether anything was found. */
-  async tick(): Promise<boolean> {
+  /**
+   * One pass over due work. Runs are claimed on every pass; schedules and the outbox are checked
+   * when poked for them or once per poll interval (`force`: always, for drains).
+   * Returns whether anything was found.
+   */
+  async tick(force = false): Promise<boolean> {
     const engine = this.#engine;
     const now = engine.clock.now();
     const leaseMs = engine.settings.leaseSeconds * 1000;
@@ -123,9 +134,21 @@ export class Worker {
         // A free slot: look for more work now rather than after the poll interval.
         .finally(() => this.poke());
     }
-    const tolerance = Math.max(60_000, engine.settings.pollIntervalMs * 2);
-    const fired = await fireDueSchedules(engine.database, now, tolerance);
-    const dispatched = await engine.dispatcher.dispatchDue(this.#concurrency - engine.dispatcher.busy);
+    const interval = engine.settings.pollIntervalMs;
+    const wallNow = performance.now();
+    let fired: string[] = [];
+    if (force || wallNow - this.#lastScheduleCheck >= interval) {
+      this.#lastScheduleCheck = wallNow;
+      fired = await fireDueSchedules(engine.database, now, Math.max(60_000, interval * 2));
+    }
+    let dispatched = 0;
+    if (force || this.#outboxPoked || wallNow - this.#lastOutboxCheck >= interval) {
+      this.#outboxPoked = false;
+      this.#lastOutboxCheck = wallNow;
+      dispatched = await engine.dispatcher.dispatchDue(this.#concurrency - engine.dispatcher.busy);
+      // More may be due than there were free slots.
+      if (dispatched > 0) this.#outboxPoked = true;
+    }
     return claimed.length > 0 || fired.length > 0 || dispatched > 0;
   }
 
@@ -133,7 +156,7 @@ export class Worker {
   async drain(maxPasses = 1000): Promise<void> {
     const engine = this.#engine;
     for (let pass = 0; pass < maxPasses; pass += 1) {
-      const worked = await this.tick();
+      const worked = await this.tick(true);
       await Promise.allSettled([...engine.active.values()]);
       await engine.dispatcher.idle();
       await engine.committer.drain();
