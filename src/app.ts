@@ -12,6 +12,8 @@ import { ValidationError } from './core/errors.ts';
 import { createLogger, type Logger } from './core/logger.ts';
 import { connectDatabase, type Database } from './data/database.ts';
 import { Engine, Registry, Worker, type Gate } from './workflow/index.ts';
+import { Governance } from './governance/index.ts';
+import { systemClock } from './core/clock.ts';
 
 /** A plugin module exports `register(registry, context)` to add actions, skills and effects. */
 export interface PluginModule {
@@ -36,15 +38,18 @@ export class OpsLoop {
   readonly registry: Registry;
   readonly engine: Engine;
   readonly worker: Worker;
+  readonly governance: Governance;
   readonly logger: Logger;
   #closed = false;
 
-  private constructor(config: Config, database: Database, registry: Registry, engine: Engine, logger: Logger) {
+  private constructor(config: Config, database: Database, registry: Registry, engine: Engine, governance: Governance, logger: Logger) {
     this.config = config;
     this.database = database;
     this.registry = registry;
     this.engine = engine;
+    this.governance = governance;
     this.worker = new Worker(engine);
+    this.worker.addPeriodic(() => governance.periodic());
     this.logger = logger;
   }
 
@@ -52,19 +57,15 @@ export class OpsLoop {
     const config = loadConfig(options.config ?? {}, options.env ?? process.env);
     const logger = options.logger ?? createLogger(config.logLevel);
     const registry = new Registry();
-    registerBuiltinActions(registry);
+    registerBuiltinActions(registry, { smtpUrl: config.smtpUrl, from: config.mailFrom });
     options.register?.(registry);
     for (const plugin of config.plugins) await loadPlugin(plugin, registry, config, logger);
     const database = await connectDatabase(config, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
-    const engine = new Engine({
-      database,
-      registry,
-      logger,
-      settings: config,
-      ...(options.gate === undefined ? {} : { gate: options.gate }),
-      ...(options.clock === undefined ? {} : { clock: options.clock }),
-    });
-    return new OpsLoop(config, database, registry, engine, logger);
+    const clock = options.clock ?? systemClock;
+    const governance = new Governance({ database, clock, logger, mailEnabled: config.smtpUrl !== undefined, timezone: config.timezone, digestHour: config.digestHour });
+    const engine = new Engine({ database, registry, logger, settings: config, gate: options.gate ?? governance.gate, hooks: governance.hooks, clock });
+    governance.attach(engine);
+    return new OpsLoop(config, database, registry, engine, governance, logger);
   }
 
   async close(): Promise<void> {

@@ -38,6 +38,14 @@ const configSchema = z.object({
   outboxMaxAttempts: int(1, 100).default(10),
   /** OPSLOOP_PLUGINS: comma-separated module paths that register extra actions and skills. */
   plugins: z.array(z.string().min(1)).default([]),
+  /** SMTP_URL: outgoing mail server, e.g. smtp://user:pass@mail.example.com:587; unset = no email. */
+  smtpUrl: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  /** OPSLOOP_MAIL_FROM: the sender of OpsLoop's emails. */
+  mailFrom: z.string().min(3).default('OpsLoop <opsloop@localhost>'),
+  /** OPSLOOP_TIMEZONE: the business's time zone (due dates, the daily digest). */
+  timezone: z.string().default('UTC'),
+  /** OPSLOOP_DIGEST_HOUR: local hour of the daily email of what waits for each person. */
+  digestHour: int(0, 23).default(8),
   /** LOG_LEVEL: silent, error, warn, info or debug. */
   logLevel: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('info'),
 });
@@ -59,6 +67,10 @@ const envNames: Record<keyof z.input<typeof configSchema>, string> = {
   webhookWaitMaxMs: 'OPSLOOP_WEBHOOK_WAIT_MAX_MS',
   outboxMaxAttempts: 'OPSLOOP_OUTBOX_MAX_ATTEMPTS',
   plugins: 'OPSLOOP_PLUGINS',
+  smtpUrl: 'SMTP_URL',
+  mailFrom: 'OPSLOOP_MAIL_FROM',
+  timezone: 'OPSLOOP_TIMEZONE',
+  digestHour: 'OPSLOOP_DIGEST_HOUR',
   logLevel: 'LOG_LEVEL',
 };
 

@@ -135,6 +135,125 @@ export interface ExceptionsTable {
   resolved_at: number | null;
 }
 
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string | null;
+  approval_limit_minor: number | null;
+  approval_limit_currency: string | null;
+  disabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  prefix: string;
+  token_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface PoliciesTable {
+  id: string;
+  name: string;
+  current_version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PolicyVersionsTable {
+  policy_id: string;
+  version: number;
+  hash: string;
+  definition: string;
+  created_at: number;
+}
+
+export interface ApprovalTasksTable {
+  id: string;
+  run_id: string;
+  seq: number;
+  workflow_id: string;
+  workflow_version: number;
+  step_id: string;
+  step_type: string;
+  /** review: a person approves what was proposed; human: a person leads, AI output is a suggestion */
+  mode: string;
+  title: string;
+  proposed: string | null;
+  reasons: string | null;
+  evidence: string | null;
+  assignee: string | null;
+  escalate_to: string | null;
+  escalate_after_ms: number | null;
+  escalated_at: number | null;
+  amount_minor: number | null;
+  currency: string | null;
+  due_at: number | null;
+  status: string;
+  decision: string | null;
+  decided_by: string | null;
+  decided_at: number | null;
+  final: string | null;
+  edit_diff: string | null;
+  reason: string | null;
+  created_at: number;
+}
+
+export interface AuditLogTable {
+  seq: Generated<number>;
+  at: number;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  run_id: string | null;
+  data: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface PolicyCountersTable {
+  counter: string;
+  period_start: number;
+  total: number;
+}
+
+export interface PolicySeenTable {
+  namespace: string;
+  value: string;
+  first_at: number;
+}
+
+export interface CorrectionsTable {
+  id: string;
+  run_id: string;
+  workflow_id: string;
+  step_id: string;
+  reason: string;
+  corrected: string | null;
+  by: string;
+  created_at: number;
+}
+
+export interface GraduationDecisionsTable {
+  id: string;
+  workflow_id: string;
+  step_id: string;
+  from_tier: string;
+  to_tier: string;
+  decision: string;
+  by: string;
+  evidence: string | null;
+  created_at: number;
+}
+
 export interface DB {
   workflows: WorkflowsTable;
   workflow_versions: WorkflowVersionsTable;
@@ -146,6 +265,16 @@ export interface DB {
   events: EventsTable;
   outbox: OutboxTable;
   exceptions: ExceptionsTable;
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  policies: PoliciesTable;
+  policy_versions: PolicyVersionsTable;
+  approval_tasks: ApprovalTasksTable;
+  audit_log: AuditLogTable;
+  policy_counters: PolicyCountersTable;
+  policy_seen: PolicySeenTable;
+  corrections: CorrectionsTable;
+  graduation_decisions: GraduationDecisionsTable;
 }
 
 export type RunRow = Selectable<RunsTable>;
@@ -158,3 +287,6 @@ export type NewOutboxRow = Insertable<OutboxTable>;
 export type ExceptionRow = Selectable<ExceptionsTable>;
 export type WorkflowVersionRow = Selectable<WorkflowVersionsTable>;
 export type EventRow = Selectable<EventsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type ApprovalTaskRow = Selectable<ApprovalTasksTable>;
+export type AuditRow = Selectable<AuditLogTable>;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ValidationError } from '../core/errors.ts';
 import type { OpsLoop } from '../app.ts';
 import { runStatuses } from '../workflow/index.ts';
+import { userWith, type AppEnv } from './auth.ts';
 import { readJson, validate } from './body.ts';
 
 const startRunBody = z
@@ -17,7 +18,7 @@ const startRunBody = z
 
 const signalBody = z.object({ name: z.string().min(1).max(200), payload: z.unknown().optional() }).strict();
 const eventBody = z.object({ name: z.string().min(1).max(200), key: z.union([z.string(), z.number()]).nullable().optional(), payload: z.unknown().optional() }).strict();
-const skipBody = z.object({ output: z.unknown().optional(), by: z.string().max(200).optional() }).strict();
+const skipBody = z.object({ output: z.unknown().optional() }).strict();
 const cancelBody = z.object({ reason: z.string().max(2000).optional() }).strict();
 const runsQuery = z.object({
   status: z.enum(runStatuses as [string, ...string[]]).optional(),
@@ -26,12 +27,16 @@ const runsQuery = z.object({
   before: z.string().optional(),
 });
 
-export function mountApi(app: Hono, opsloop: OpsLoop): void {
+export function mountApi(app: Hono<AppEnv>, opsloop: OpsLoop): void {
   const { engine } = opsloop;
 
-  app.get('/api/workflows', async (c) => c.json({ workflows: await engine.workflows.list() }));
+  app.get('/api/workflows', async (c) => {
+    userWith(c, 'viewer');
+    return c.json({ workflows: await engine.workflows.list() });
+  });
 
   app.post('/api/workflows', async (c) => {
+    userWith(c, 'admin');
     const type = c.req.header('content-type') ?? '';
     const source = /yaml|text\/plain/.test(type) ? await c.req.text() : await readJson(c, null);
     if (source === null || source === '') throw new ValidationError('WORKFLOW_INVALID', 'Send a workflow definition as JSON, or as YAML with Content-Type: application/yaml');
@@ -40,14 +45,16 @@ export function mountApi(app: Hono, opsloop: OpsLoop): void {
   });
 
   app.get('/api/workflows/:id', async (c) => {
+    userWith(c, 'viewer');
     const { summary, definition } = await engine.workflows.current(c.req.param('id'));
     return c.json({ ...summary, definition, versions: await engine.workflows.versions(summary.id) });
   });
 
   app.post('/api/workflows/:id/runs', async (c) => {
+    const user = userWith(c, 'admin');
     const body = validate(startRunBody, await readJson(c));
     const started = await engine.startRun(c.req.param('id'), body.input, {
-      trigger: { type: 'api' },
+      trigger: { type: 'api', by: user.email },
       ...(body.idempotencyKey === undefined ? {} : { idempotencyKey: `api:${body.idempotencyKey}` }),
       execute: body.wait > 0,
     });
@@ -56,36 +63,52 @@ export function mountApi(app: Hono, opsloop: OpsLoop): void {
   });
 
   app.get('/api/runs', async (c) => {
+    userWith(c, 'viewer');
     const q = validate(runsQuery, c.req.query(), 'query');
     const runs = await engine.listRuns({ limit: q.limit, ...(q.status === undefined ? {} : { status: q.status }), ...(q.workflow === undefined ? {} : { workflowId: q.workflow }), ...(q.before === undefined ? {} : { before: q.before }) });
     return c.json({ runs, next: runs.length === q.limit ? (runs[runs.length - 1]?.id ?? null) : null });
   });
 
-  app.get('/api/runs/:id', async (c) => c.json({ run: await engine.getRun(c.req.param('id'), { steps: true }) }));
+  app.get('/api/runs/:id', async (c) => {
+    userWith(c, 'viewer');
+    return c.json({ run: await engine.getRun(c.req.param('id'), { steps: true }) });
+  });
 
   app.post('/api/runs/:id/signals', async (c) => {
+    userWith(c, 'admin');
     const body = validate(signalBody, await readJson(c));
+    if (body.name === 'approval') {
+      throw new ValidationError('USE_APPROVALS_API', 'Approval decisions go through the inbox (POST /api/approvals/:id/approve or /reject), where who may decide is checked', { details: { path: 'name' } });
+    }
     const result = await engine.signal(c.req.param('id'), body.name, body.payload ?? null);
     return c.json({ accepted: true, woken: result.woken }, 202);
   });
 
-  app.post('/api/runs/:id/retry', async (c) => c.json({ run: await engine.retry(c.req.param('id')) }));
+  app.post('/api/runs/:id/retry', async (c) => c.json({ run: await opsloop.governance.resolveException(c.req.param('id'), 'retry', userWith(c, 'admin')) }));
   app.post('/api/runs/:id/skip', async (c) => {
+    const user = userWith(c, 'admin');
     const body = validate(skipBody, await readJson(c));
-    return c.json({ run: await engine.skip(c.req.param('id'), body.output ?? null, body.by ?? 'api') });
+    const run = await engine.skip(c.req.param('id'), body.output ?? null, user.email);
+    await opsloop.governance.audit([{ actor: `user:${user.email}`, action: 'exception.skip', subjectType: 'run', subjectId: run.id, runId: run.id }]);
+    return c.json({ run });
   });
   app.post('/api/runs/:id/cancel', async (c) => {
+    const user = userWith(c, 'admin');
     const body = validate(cancelBody, await readJson(c));
-    return c.json({ run: await engine.cancel(c.req.param('id'), body.reason) });
+    const run = await engine.cancel(c.req.param('id'), body.reason ?? `cancelled by ${user.email}`);
+    await opsloop.governance.audit([{ actor: `user:${user.email}`, action: 'run.cancelled', subjectType: 'run', subjectId: run.id, runId: run.id, data: { reason: body.reason ?? null } }]);
+    return c.json({ run });
   });
 
   app.post('/api/events', async (c) => {
+    userWith(c, 'admin');
     const body = validate(eventBody, await readJson(c));
     const result = await engine.emit(body.name, body.key === undefined || body.key === null ? null : String(body.key), body.payload ?? null, 'api');
     return c.json(result, 202);
   });
 
   app.get('/api/exceptions', async (c) => {
+    userWith(c, 'viewer');
     const status = c.req.query('status');
     const which = status === 'resolved' || status === 'all' ? status : 'open';
     return c.json({ exceptions: await engine.listExceptions(which) });

@@ -10,6 +10,7 @@ import type { Hono } from 'hono';
 import { ErrorCategory, NotFoundError, OpsLoopError, ValidationError } from '../core/errors.ts';
 import type { OpsLoop } from '../app.ts';
 import { RunStatus } from '../workflow/index.ts';
+import type { AppEnv } from './auth.ts';
 
 export const signatureHeader = 'x-opsloop-signature';
 
@@ -36,7 +37,7 @@ function requestedWaitMs(query: string | undefined, prefer: string | undefined, 
   return Math.min(ms, maxMs);
 }
 
-export function mountHooks(app: Hono, opsloop: OpsLoop): void {
+export function mountHooks(app: Hono<AppEnv>, opsloop: OpsLoop): void {
   const { engine, config } = opsloop;
   app.post('/hooks/:key', async (c) => {
     const key = c.req.param('key');

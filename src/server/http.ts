@@ -10,11 +10,13 @@ import { sql } from 'kysely';
 import type { OpsLoop } from '../app.ts';
 import { api as apiErrors } from './codes.ts';
 import { mountApi } from './api.ts';
+import { requireToken, type AppEnv } from './auth.ts';
+import { mountGovernanceApi } from './governance-api.ts';
 import { errorResponse } from './errors.ts';
 import { mountHooks } from './hooks.ts';
 
-export function createHttpApp(opsloop: OpsLoop): Hono {
-  const app = new Hono();
+export function createHttpApp(opsloop: OpsLoop): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.use('*', secureHeaders());
   app.use(
     '*',
@@ -28,7 +30,9 @@ export function createHttpApp(opsloop: OpsLoop): Hono {
     return c.json({ status: 'ok', database: opsloop.database.dialect, worker: opsloop.config.workerId });
   });
   mountHooks(app, opsloop);
+  app.use('/api/*', requireToken(opsloop));
   mountApi(app, opsloop);
+  mountGovernanceApi(app, opsloop);
   app.notFound((c) => c.json({ error: { code: apiErrors.routeNotFound, message: `No route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((error, c) => errorResponse(c, error, opsloop.logger));
   return app;
@@ -41,7 +45,7 @@ export interface RunningServer {
 }
 
 /** Listens on the configured host and port (port 0: any free port). */
-export function listen(opsloop: OpsLoop, app: Hono = createHttpApp(opsloop)): Promise<RunningServer> {
+export function listen(opsloop: OpsLoop, app: Hono<AppEnv> = createHttpApp(opsloop)): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     let server: ServerType;
     try {

@@ -9,6 +9,7 @@ import { toJsonColumn } from '../core/json.ts';
 import type { NewOutboxRow, RunUpdate } from '../data/schema.ts';
 import type { JournalEntry } from './plan.ts';
 import type { WorkflowDefinition } from './definition/schema.ts';
+import type { EngineHooks } from './hooks.ts';
 import { RunStatus } from './states.ts';
 import { toJournalRow, updateRunIfLeased, writeJournal, type Queryable } from './store/runs.ts';
 
@@ -91,7 +92,7 @@ export class UnitDraft {
   }
 
   /** Writes everything in the transaction; throws LeaseLostError when another worker owns the run. */
-  async write(tx: Queryable, owner: string, leaseMs: number): Promise<void> {
+  async write(tx: Queryable, owner: string, leaseMs: number, hooks: EngineHooks): Promise<void> {
     const final = this.final ?? { status: RunStatus.running };
     const last = this.journal[this.journal.length - 1];
     const ended = final.status === RunStatus.completed || final.status === RunStatus.cancelled;
@@ -127,6 +128,7 @@ export class UnitDraft {
           updated_at: this.now,
         })
         .execute();
+      await hooks.runStarted?.(tx, { runId: this.run.id, workflowId: this.run.workflowId, version: this.run.version, trigger: this.run.trigger, now: this.now });
       if (this.#inserted.length > 0) await tx.insertInto('run_steps').values(this.#inserted.map((e) => toJournalRow(this.run.id, e))).execute();
     } else {
       const ok = await updateRunIfLeased(tx, this.run.id, owner, patch);

@@ -17,6 +17,7 @@ import type { RunFinal, RunInMemory, UnitDraft } from './draft.ts';
 import { emitEvent, notifyWorkers, type EmitResult } from './events.ts';
 import { Executor } from './executor.ts';
 import { continueGate, type Gate } from './gate.ts';
+import type { EngineHooks } from './hooks.ts';
 import { latestAttempts } from './plan.ts';
 import type { Registry } from './registry.ts';
 import { signalRun } from './signals.ts';
@@ -40,6 +41,7 @@ export interface EngineOptions {
   logger: Logger;
   settings: EngineSettings;
   gate?: Gate;
+  hooks?: EngineHooks;
   clock?: Clock;
   maxStepsPerRun?: number;
 }
@@ -75,6 +77,7 @@ export class Engine {
   readonly dispatcher: OutboxDispatcher;
   /** runs this process is advancing right now */
   readonly active = new Map<string, Promise<void>>();
+  readonly hooks: EngineHooks;
   readonly #settleListeners = new Map<string, Set<SettleListener>>();
   readonly #wakeListeners = new Set<(what: WakeReason) => void>();
 
@@ -84,7 +87,8 @@ export class Engine {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger;
     this.settings = options.settings;
-    this.workflows = new WorkflowStore(options.database);
+    this.hooks = options.hooks ?? {};
+    this.workflows = new WorkflowStore(options.database, this.hooks);
     this.committer = new Committer(options.database);
     const now = (): number => this.clock.now();
     this.executor = new Executor({
@@ -98,6 +102,7 @@ export class Engine {
       leaseMs: options.settings.leaseSeconds * 1000,
       logger: options.logger,
       maxStepsPerRun: options.maxStepsPerRun ?? 10_000,
+      hooks: this.hooks,
       onCommitted: (run, draft) => this.#committed(run, draft),
     });
     this.dispatcher = new OutboxDispatcher({
@@ -108,6 +113,7 @@ export class Engine {
       leaseMs: options.settings.leaseSeconds * 1000,
       maxAttempts: options.settings.outboxMaxAttempts,
       logger: options.logger,
+      hooks: this.hooks,
     });
   }
 
@@ -182,6 +188,7 @@ export class Engine {
               lease_owner: null, lease_expires_at: null, created_at: now, updated_at: now, ended_at: null,
             })
             .execute();
+          await this.hooks.runStarted?.(tx, { runId: run.id, workflowId, version: run.version, trigger: run.trigger, now });
           await notifyWorkers(tx, this.database.dialect);
         });
       } catch (error) {
@@ -258,7 +265,7 @@ export class Engine {
   /** Emits a domain event: wakes runs waiting for it and starts runs of workflows triggered by it. */
   async emit(name: string, key: string | null, payload: unknown, source: string | null = null): Promise<EmitResult> {
     if (name.trim() === '') throw new ValidationError('EVENT_INVALID', 'Event name must not be empty', { details: { path: 'name' } });
-    const result = await this.committer.unit((tx) => emitEvent(tx, this.database.dialect, { name, key, payload, source }, this.clock.now()));
+    const result = await this.committer.unit((tx) => emitEvent(tx, this.database.dialect, { name, key, payload, source }, this.clock.now(), this.hooks));
     if (result.woken.length > 0 || result.started.length > 0) this.wake();
     return result;
   }

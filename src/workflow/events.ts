@@ -12,6 +12,7 @@ import { evaluate, parseExpression } from './expression/index.ts';
 import type { EventTrigger } from './definition/schema.ts';
 import { RunStatus } from './states.ts';
 import type { Queryable } from './store/runs.ts';
+import type { EngineHooks } from './hooks.ts';
 
 export interface DomainEvent {
   name: string;
@@ -45,7 +46,7 @@ export async function notifyWorkers(tx: Queryable, dialect: Dialect): Promise<vo
   await sql`select pg_notify(${wakeChannel}, '')`.execute(tx);
 }
 
-export async function emitEvent(tx: Queryable, dialect: Dialect, event: DomainEvent, now: number): Promise<EmitResult> {
+export async function emitEvent(tx: Queryable, dialect: Dialect, event: DomainEvent, now: number, hooks: EngineHooks = {}): Promise<EmitResult> {
   const inserted = await tx
     .insertInto('events')
     .values({ name: event.name, key: event.key, payload: toJsonColumn(event.payload), source: event.source ?? null, created_at: now })
@@ -117,6 +118,7 @@ export async function emitEvent(tx: Queryable, dialect: Dialect, event: DomainEv
         ended_at: null,
       })
       .execute();
+    await hooks.runStarted?.(tx, { runId: id, workflowId: trigger.workflow_id, version: trigger.current_version, trigger: { type: 'event', event: event.name, key: event.key, eventId }, now });
     started.push(id);
   }
   if (woken.length > 0 || started.length > 0) await notifyWorkers(tx, dialect);

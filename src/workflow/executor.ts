@@ -18,6 +18,7 @@ import type { ActionStep, AiStep, StepDefinition, WorkflowDefinition } from './d
 import { parseDuration } from './duration.ts';
 import { evaluateSource, renderTemplate, compileTemplate, type Template } from './expression/index.ts';
 import type { Gate, GateVerdict } from './gate.ts';
+import type { EngineHooks } from './hooks.ts';
 import { defaultNext, planNext, ReplayMismatchError, type JournalEntry, type Plan } from './plan.ts';
 import type { Registry, SkillResult, StepRef } from './registry.ts';
 import { decideRetry, defaultRetryPolicy } from './retry.ts';
@@ -39,6 +40,7 @@ export interface ExecutorDeps {
   readonly leaseMs: number;
   readonly logger: Logger;
   readonly maxStepsPerRun: number;
+  readonly hooks: EngineHooks;
   /** told after every commit, so workers, dispatchers and waiting callers can react */
   readonly onCommitted: (run: RunInMemory, draft: UnitDraft) => void;
 }
@@ -91,7 +93,7 @@ export class Executor {
     const { draft, flow } = await this.#d.committer.unit(async (tx) => {
       const draft = new UnitDraft(run, this.#d.now());
       const flow = await work(tx, draft);
-      await draft.write(tx, this.#d.owner, this.#d.leaseMs);
+      await draft.write(tx, this.#d.owner, this.#d.leaseMs, this.#d.hooks);
       return { draft, flow };
     });
     run.journal = draft.journal;
@@ -194,8 +196,13 @@ export class Executor {
       }
       case 'approval': {
         let data: unknown;
+        let amount: unknown = null;
+        let currency: unknown = null;
         try {
-          data = step.data === undefined ? runScope(draft.run, draft.journal).steps : this.#render(step.data, draft);
+          const scope = runScope(draft.run, draft.journal);
+          data = step.data === undefined ? scope.steps : this.#render(step.data, draft);
+          if (step.amount !== undefined) amount = evaluateSource(step.amount, scope, { now: this.#d.now });
+          if (step.currency !== undefined) currency = evaluateSource(step.currency, scope, { now: this.#d.now });
         } catch (error) {
           return this.#failed(draft, step, seq, attempt, error, now);
         }
@@ -206,10 +213,19 @@ export class Executor {
           actor: Actor.person,
           input: data,
           output: null,
-          meta: { awaiting: 'approval', deadline, title: step.title ?? step.name ?? step.id, assignee: step.assignee ?? null },
+          meta: {
+            awaiting: 'approval',
+            deadline,
+            title: step.title ?? step.name ?? step.id,
+            assignee: step.assignee ?? null,
+            amount: typeof amount === 'number' ? amount : null,
+            currency: typeof currency === 'string' ? currency : null,
+            escalate: step.escalate === undefined ? null : { afterMs: parseDuration(step.escalate.after), to: step.escalate.to },
+          },
           endedAt: null,
         };
         draft.append(entry);
+        await this.#approvalOpened(tx, draft, step, entry, data);
         return this.#resume(tx, draft, step, entry);
       }
       default: {
@@ -268,9 +284,11 @@ export class Executor {
           const proposed = step.type === 'approval' ? entry.input : entry.output;
           const output = decision.data !== undefined ? decision.data : proposed;
           draft.replace({ ...entry, status: StepStatus.completed, output, actor: by === null ? entry.actor : `person:${by}`, meta: { ...meta, decision: 'approve', decidedBy: by, edited: decision.data !== undefined }, endedAt: now });
+          await this.#d.hooks.approvalClosed?.(tx, { runId: draft.run.id, seq: entry.seq, stepId: entry.stepId, outcome: 'approved', now });
           return 'continue';
         }
         draft.replace({ ...entry, status: StepStatus.rejected, output: { reason: decision.reason ?? null }, actor: by === null ? entry.actor : `person:${by}`, meta: { ...meta, decision: 'reject', decidedBy: by, proposed: entry.output }, endedAt: now });
+        await this.#d.hooks.approvalClosed?.(tx, { runId: draft.run.id, seq: entry.seq, stepId: entry.stepId, outcome: 'rejected', now });
         return 'continue';
       }
     }
@@ -279,6 +297,7 @@ export class Executor {
         draft.replace({ ...entry, status: StepStatus.completed, output: { wokeAt: new Date(now).toISOString() }, endedAt: now });
       } else {
         draft.replace({ ...entry, status: StepStatus.timedOut, output: awaitingApproval ? entry.output : null, meta: { ...meta, timedOutAt: now }, endedAt: now });
+        if (awaitingApproval) await this.#d.hooks.approvalClosed?.(tx, { runId: draft.run.id, seq: entry.seq, stepId: entry.stepId, outcome: 'timed_out', now });
       }
       return 'continue';
     }
@@ -339,7 +358,7 @@ export class Executor {
           return id;
         },
         emit: async (name, key, payload) => {
-          await emitEvent(tx, this.#d.dialect, { name, key, payload, source: `run:${ref.runId}` }, now);
+          await emitEvent(tx, this.#d.dialect, { name, key, payload, source: `run:${ref.runId}` }, now, this.#d.hooks);
         },
       });
       if (savepoint) await sql`release savepoint step`.execute(tx);
@@ -357,7 +376,7 @@ export class Executor {
       draft.append(entry);
       return 'continue';
     }
-    const verdict = await this.#d.gate.check({ ...ref, tx, step, output, now: () => now });
+    const verdict = await this.#d.gate.check({ ...ref, tx, step, output, scope: { ...runScope(draft.run, draft.journal), output }, now: () => now });
     return this.#applyVerdict(tx, draft, step, entry, verdict);
   }
 
@@ -413,6 +432,7 @@ export class Executor {
       tx,
       step,
       output: result.output,
+      scope: { ...runScope(draft.run, draft.journal), output: result.output },
       now: () => now,
       ...(result.confidence === undefined ? {} : { confidence: result.confidence }),
       ...(result.fieldConfidence === undefined ? {} : { fieldConfidence: result.fieldConfidence }),
@@ -428,10 +448,18 @@ export class Executor {
     switch (verdict.decision) {
       case 'continue':
         draft.append({ ...entry, meta });
+        await this.#d.hooks.proposalContinued?.(tx, { runId: draft.run.id, workflowId: draft.run.workflowId, version: draft.run.version, seq: entry.seq, step, output: entry.output, now: draft.now });
         return 'continue';
       case 'approval': {
-        const waiting: JournalEntry = { ...entry, status: StepStatus.waiting, endedAt: null, meta: { ...meta, awaiting: 'approval', deadline: null, assignee: verdict.assignee ?? null } };
+        const assignee = verdict.assignee ?? ('assignee' in step ? step.assignee : undefined) ?? null;
+        const waiting: JournalEntry = {
+          ...entry,
+          status: StepStatus.waiting,
+          endedAt: null,
+          meta: { ...meta, awaiting: 'approval', deadline: null, assignee, title: step.name ?? step.id, amount: verdict.amount ?? null, currency: verdict.currency ?? null },
+        };
         draft.append(waiting);
+        await this.#approvalOpened(tx, draft, step, waiting, entry.output);
         return this.#resume(tx, draft, step, waiting);
       }
       case 'exception': {
@@ -464,6 +492,20 @@ export class Executor {
     draft.exceptions.push({ stepId: step.id, kind: 'step_failed', code: described.code, message });
     draft.finish({ status: RunStatus.exception, error: { ...described, message, stepId: step.id, attempt } });
     return 'stop';
+  }
+
+  async #approvalOpened(tx: Transaction<DB>, draft: UnitDraft, step: StepDefinition, entry: JournalEntry, proposed: unknown): Promise<void> {
+    await this.#d.hooks.approvalOpened?.(tx, {
+      runId: draft.run.id,
+      workflowId: draft.run.workflowId,
+      version: draft.run.version,
+      seq: entry.seq,
+      attempt: entry.attempt,
+      step,
+      proposed,
+      meta: entry.meta ?? {},
+      now: draft.now,
+    });
   }
 
   #exception(draft: UnitDraft, stepId: string | null, error: unknown, kind: string): Flow {

@@ -16,13 +16,26 @@ export interface GateReason {
 
 export type GateVerdict =
   | { decision: 'continue'; reasons?: GateReason[] }
-  | { decision: 'approval'; reasons: GateReason[]; assignee?: string; tier?: string }
+  | {
+      decision: 'approval';
+      reasons: GateReason[];
+      assignee?: string;
+      /** review: approve what was proposed; human: a person leads, the output is a suggestion */
+      tier?: string;
+      /** the amount at stake (major units), for approvers' limits */
+      amount?: number;
+      currency?: string;
+      /** values the governance layer records when the proposal is approved (first-time rules) */
+      pending?: unknown;
+    }
   | { decision: 'exception'; reasons: GateReason[]; owner?: string };
 
 export interface GateContext extends StepRef {
   readonly tx: Transaction<DB>;
   readonly step: StepDefinition;
   readonly output: unknown;
+  /** what expressions see: input, steps, run, trigger — plus `output` */
+  readonly scope: Record<string, unknown>;
   readonly confidence?: number;
   readonly fieldConfidence?: Record<string, number>;
   now(): number;

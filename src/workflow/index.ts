@@ -13,3 +13,5 @@ export { decideFire } from './schedules.ts';
 export { approvalDecisionSchema, type ApprovalDecision } from './signals.ts';
 export { LeaseLostError } from './draft.ts';
 export type { EmitResult, DomainEvent } from './events.ts';
+export type * from './hooks.ts';
+export { signalRun } from './signals.ts';

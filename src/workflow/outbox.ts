@@ -14,6 +14,7 @@ import { Dialect } from '../data/dialect.ts';
 import type { OutboxRow } from '../data/schema.ts';
 import type { Registry } from './registry.ts';
 import { backoffDelayMs } from './retry.ts';
+import type { EngineHooks } from './hooks.ts';
 
 export const OutboxStatus = { pending: 'pending', sending: 'sending', delivered: 'delivered', dead: 'dead' } as const;
 export type OutboxStatus = (typeof OutboxStatus)[keyof typeof OutboxStatus];
@@ -29,6 +30,7 @@ export interface DispatcherDeps {
   leaseMs: number;
   maxAttempts: number;
   logger: Logger;
+  hooks: EngineHooks;
 }
 
 export class OutboxDispatcher {
@@ -92,12 +94,17 @@ export class OutboxDispatcher {
         attempt: row.attempts,
         signal: AbortSignal.timeout(deliveryTimeoutMs),
       });
-      await db
-        .updateTable('outbox')
-        .set({ status: OutboxStatus.delivered, delivered_at: this.#d.now(), external_id: result.externalId ?? null, response: toJsonColumn(result.response ?? null), lease_owner: null, lease_expires_at: null, last_error: null })
-        .where('id', '=', row.id)
-        .where('lease_owner', '=', this.#d.owner)
-        .execute();
+      await db.transaction().execute(async (tx) => {
+        const now = this.#d.now();
+        const updated = await tx
+          .updateTable('outbox')
+          .set({ status: OutboxStatus.delivered, delivered_at: now, external_id: result.externalId ?? null, response: toJsonColumn(result.response ?? null), lease_owner: null, lease_expires_at: null, last_error: null })
+          .where('id', '=', row.id)
+          .where('lease_owner', '=', this.#d.owner)
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) !== 1) return;
+        await this.#d.hooks.effectDelivered?.(tx, { outboxId: row.id, runId: row.run_id, stepId: row.step_id, kind: row.kind, idempotencyKey: row.idempotency_key, externalId: result.externalId ?? null, now });
+      });
     } catch (error) {
       await this.#failed(row, error);
     }

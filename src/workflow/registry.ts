@@ -40,6 +40,8 @@ export interface ActionDefinition<I = unknown, O = unknown> {
   readonly description: string;
   /** Validates the rendered input; a mismatch fails the step without retries, naming the field. */
   readonly input?: z.ZodType<I>;
+  /** The shape of the output; a person's edit in the inbox is checked against it. */
+  readonly output?: z.ZodType;
   /** A proposing action passes the governance gate before the run goes on. */
   readonly proposing?: boolean;
   /** Touches no database: runs without a savepoint. */
@@ -70,6 +72,8 @@ export interface SkillDefinition<I = unknown> {
   readonly name: string;
   readonly description: string;
   readonly input?: z.ZodType<I>;
+  /** The shape of the output; a person's edit in the inbox is checked against it. */
+  readonly output?: z.ZodType;
   run(input: I, ctx: SkillContext): Promise<SkillResult>;
 }
 

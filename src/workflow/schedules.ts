@@ -12,6 +12,7 @@ import { Dialect } from '../data/dialect.ts';
 import type { ScheduleTrigger } from './definition/schema.ts';
 import { RunStatus } from './states.ts';
 import { nextCronFire } from './store/workflows.ts';
+import type { EngineHooks } from './hooks.ts';
 
 export interface FireDecision {
   fire: boolean;
@@ -40,7 +41,7 @@ export function decideFire(cron: string, timezone: string, missed: 'skip' | 'onc
 }
 
 /** Fires every due schedule once. Returns the ids of the runs created. */
-export async function fireDueSchedules(database: Database, now: number, toleranceMs: number): Promise<string[]> {
+export async function fireDueSchedules(database: Database, now: number, toleranceMs: number, hooks: EngineHooks = {}): Promise<string[]> {
   const { db, dialect } = database;
   return db.transaction().execute(async (tx) => {
     let due = tx.selectFrom('schedules').selectAll().where('next_fire_at', '<=', now).orderBy('next_fire_at').limit(50);
@@ -92,7 +93,10 @@ export async function fireDueSchedules(database: Database, now: number, toleranc
         })
         .onConflict((oc) => oc.columns(['workflow_id', 'idempotency_key']).doNothing())
         .executeTakeFirst();
-      if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0) created.push(id);
+      if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0) {
+        await hooks.runStarted?.(tx, { runId: id, workflowId: row.workflow_id, version: workflow.current_version, trigger: { type: 'schedule', scheduledAt }, now });
+        created.push(id);
+      }
     }
     return created;
   });

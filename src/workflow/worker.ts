@@ -31,6 +31,7 @@ export class Worker {
   #outboxPoked = true;
   #listenClient: pg.PoolClient | null = null;
   #unsubscribe: (() => void) | null = null;
+  readonly #periodic: (() => Promise<void>)[] = [];
 
   constructor(engine: Engine, options: WorkerOptions = {}) {
     this.#engine = engine;
@@ -70,6 +71,11 @@ export class Worker {
     const owner = this.#engine.settings.workerId;
     await db.updateTable('runs').set({ lease_expires_at: 0 }).where('status', '=', RunStatus.running).where('lease_owner', '<>', owner).execute();
     await db.updateTable('outbox').set({ lease_expires_at: 0 }).where('status', '=', 'sending').where('lease_owner', '<>', owner).execute();
+  }
+
+  /** Work to do about once per poll interval (and on every drain), e.g. escalating overdue tasks. */
+  addPeriodic(work: () => Promise<void>): void {
+    this.#periodic.push(work);
   }
 
   poke(what: 'runs' | 'outbox' = 'runs'): void {
@@ -139,7 +145,8 @@ export class Worker {
     let fired: string[] = [];
     if (force || wallNow - this.#lastScheduleCheck >= interval) {
       this.#lastScheduleCheck = wallNow;
-      fired = await fireDueSchedules(engine.database, now, Math.max(60_000, interval * 2));
+      fired = await fireDueSchedules(engine.database, now, Math.max(60_000, interval * 2), engine.hooks);
+      for (const work of this.#periodic) await work();
     }
     let dispatched = 0;
     if (force || this.#outboxPoked || wallNow - this.#lastOutboxCheck >= interval) {

@@ -34,3 +34,10 @@ export async function openTestApp(dialect: DialectName, options: OpenOptions & {
 
 export const hour = 3_600_000;
 export const day = 24 * hour;
+
+/** A user with an API token, for HTTP tests. */
+export async function userWithToken(app: TestApp['app'], email: string, role: 'owner' | 'admin' | 'reviewer' | 'viewer', extra: { approvalLimit?: number; approvalLimitCurrency?: string } = {}): Promise<{ email: string; token: string; headers: Record<string, string> }> {
+  await app.governance.addUser({ email, role, ...extra });
+  const { token } = await app.governance.createToken(email, 'test');
+  return { email, token, headers: { authorization: `Bearer ${token}` } };
+}

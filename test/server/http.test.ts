@@ -1,9 +1,8 @@
 /** The HTTP surface, in-process (app.request), on every dialect. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Hono } from 'hono';
 import { createHttpApp, signBody } from '../../src/server/index.ts';
-import { openTestApp, type TestApp } from '../helpers/app.ts';
+import { openTestApp, userWithToken, type TestApp } from '../helpers/app.ts';
 import { testDialects } from '../helpers/dialects.ts';
 
 const orderCheck = {
@@ -21,11 +20,17 @@ const orderCheck = {
 for (const dialect of testDialects()) {
   describe(`HTTP API on ${dialect}`, () => {
     let t: TestApp;
-    let http: Hono;
+    let app: ReturnType<typeof createHttpApp>;
+    let auth: Record<string, string>;
+    // Every request as the owner unless it says otherwise.
+    const http = {
+      request: (path: string, init: RequestInit = {}) => app.request(path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string> | undefined) } }),
+    };
     before(async () => {
       process.env.TEST_HOOK_SECRET = 's3cret';
       t = await openTestApp(dialect, { realClock: true, config: { maxBodyBytes: 4096 } });
-      http = createHttpApp(t.app);
+      app = createHttpApp(t.app);
+      auth = (await userWithToken(t.app, 'owner@example.com', 'owner')).headers;
       const res = await http.request('/api/workflows', { method: 'POST', body: JSON.stringify(orderCheck), headers: { 'content-type': 'application/json' } });
       assert.equal(res.status, 201);
     });
@@ -33,6 +38,21 @@ for (const dialect of testDialects()) {
 
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
       http.request(path, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+
+    test('every /api route needs a valid token; roles limit what a token may do', async () => {
+      const none = await app.request('/api/runs');
+      assert.equal(none.status, 401);
+      assert.equal(((await none.json()) as { error: { code: string } }).error.code, 'AUTH_REQUIRED');
+      const wrong = await app.request('/api/runs', { headers: { authorization: 'Bearer olp_not-a-token' } });
+      assert.equal(((await wrong.json()) as { error: { code: string } }).error.code, 'AUTH_INVALID');
+      const viewer = await userWithToken(t.app, `viewer-${dialect}@example.com`, 'viewer');
+      assert.equal((await app.request('/api/runs', { headers: viewer.headers })).status, 200);
+      const refused = await app.request('/api/workflows/order-check/runs', { method: 'POST', body: '{}', headers: { ...viewer.headers, 'content-type': 'application/json' } });
+      assert.equal(refused.status, 403);
+      assert.match(((await refused.json()) as { error: { message: string } }).error.message, /viewer; this needs the admin role/);
+      const hook = await app.request('/hooks/orders?wait=1000', { method: 'POST', body: JSON.stringify({ amount: 1 }), headers: { 'content-type': 'application/json' } });
+      assert.equal(hook.status, 200, 'webhooks use their own secret, not tokens');
+    });
 
     test('GET /healthz answers with the database in use', async () => {
       const res = await http.request('/healthz');
@@ -122,10 +142,13 @@ for (const dialect of testDialects()) {
       assert.equal(run.status, 'waiting');
       const waiting = (await (await http.request('/api/runs?status=waiting&workflow=hold')).json()) as { runs: { id: string }[] };
       assert.deepEqual(waiting.runs.map((r) => r.id), [run.id]);
-      const bad = await post(`/api/runs/${run.id}/signals`, { name: 'approval', payload: { decision: 'perhaps' } });
-      assert.equal(bad.status, 400);
-      const signalled = await post(`/api/runs/${run.id}/signals`, { name: 'approval', payload: { decision: 'approve', by: 'sam' } });
-      assert.equal(signalled.status, 202);
+      const raw = await post(`/api/runs/${run.id}/signals`, { name: 'approval', payload: { decision: 'approve' } });
+      assert.equal(((await raw.json()) as { error: { code: string } }).error.code, 'USE_APPROVALS_API');
+      const inbox = (await (await http.request('/api/approvals')).json()) as { approvals: { id: string; runId: string }[] };
+      const task = inbox.approvals.find((a) => a.runId === run.id);
+      assert.ok(task, 'the waiting run has a task in the inbox');
+      const approved = await post(`/api/approvals/${task.id}/approve`, {});
+      assert.equal(approved.status, 200);
       await t.app.worker.drain();
       const done = (await (await http.request(`/api/runs/${run.id}`)).json()) as { run: { status: string; output: unknown } };
       assert.deepEqual([done.run.status, done.run.output], ['completed', 'yes']);

@@ -5,7 +5,7 @@ import { defineWorkflow, definitionHash, parseDefinitionText, parseDuration, Reg
 import { registerBuiltinActions } from '../../src/actions/index.ts';
 
 const registry = new Registry();
-registerBuiltinActions(registry);
+registerBuiltinActions(registry, { smtpUrl: undefined, from: 'test@localhost' });
 
 const yaml = `
 id: greet

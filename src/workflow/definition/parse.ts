@@ -108,6 +108,8 @@ function checkSemantics(definition: WorkflowDefinition, catalog: DefinitionCatal
         break;
       case 'approval':
         checkTemplate(at('data'), step.data);
+        checkExpression(at('amount'), step.amount);
+        checkExpression(at('currency'), step.currency);
         checkRef(at('onTimeout'), step.onTimeout);
         checkRef(at('onReject'), step.onReject);
         break;

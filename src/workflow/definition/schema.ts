@@ -45,6 +45,10 @@ const actionStep = z
     /** a proposing action passes the governance gate before the run goes on */
     proposing: z.boolean().optional(),
     tier: tierSchema.optional(),
+    /** governance policies whose rules can raise this step's tier (ids) */
+    policies: z.array(slug).optional(),
+    /** who is asked when a person is needed (a user's email or role:<role>) */
+    assignee: z.string().max(200).optional(),
     onReject: slug.optional(),
   })
   .strict();
@@ -57,6 +61,8 @@ const aiStep = z
     input: z.unknown().optional(),
     retry: retryPolicySchema.optional(),
     tier: tierSchema.default('review'),
+    policies: z.array(slug).optional(),
+    assignee: z.string().max(200).optional(),
     timeout: duration.optional(),
     onReject: slug.optional(),
   })
@@ -70,9 +76,15 @@ const approvalStep = z
     assignee: z.string().max(200).optional(),
     /** what the person is asked to approve (a template over run data) */
     data: z.unknown().optional(),
+    /** the amount at stake (an expression, in major units), for approvers' amount limits */
+    amount: expression.optional(),
+    currency: expression.optional(),
+    /** the run takes onTimeout (or goes on) when nobody decided by then */
     timeout: duration.optional(),
     onTimeout: slug.optional(),
     onReject: slug.optional(),
+    /** when nobody decided after this long, the task moves to `to` (an email or role:<role>) */
+    escalate: z.object({ after: duration, to: z.string().min(1).max(200) }).strict().optional(),
   })
   .strict();
 

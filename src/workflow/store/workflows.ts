@@ -9,6 +9,7 @@ import type { Database } from '../../data/database.ts';
 import { definitionHash } from '../definition/parse.ts';
 import type { WorkflowDefinition } from '../definition/schema.ts';
 import type { Queryable } from './runs.ts';
+import type { EngineHooks } from '../hooks.ts';
 
 export interface WorkflowSummary {
   id: string;
@@ -48,10 +49,13 @@ export class WorkflowStore {
   readonly #database: Database;
   readonly #versions = new Map<string, WorkflowDefinition>();
   readonly #summaries = new Map<string, Cached<WorkflowSummary>>();
-  readonly #hooks = new Map<string, Cached<{ workflowId: string; config: Record<string, unknown> } | null>>();
+  readonly #webhooks = new Map<string, Cached<{ workflowId: string; config: Record<string, unknown> } | null>>();
 
-  constructor(database: Database) {
+  readonly #hooks: EngineHooks;
+
+  constructor(database: Database, hooks: EngineHooks = {}) {
     this.#database = database;
+    this.#hooks = hooks;
   }
 
   #fresh<T>(cache: Map<string, Cached<T>>, key: string): Cached<T> | undefined {
@@ -68,7 +72,7 @@ export class WorkflowStore {
   /** Forgets cached lookups (after a change in this process). */
   invalidate(): void {
     this.#summaries.clear();
-    this.#hooks.clear();
+    this.#webhooks.clear();
   }
 
   /** Stores a validated definition; makes it the current version. Same content, same version. */
@@ -130,7 +134,10 @@ export class WorkflowStore {
           .values({ workflow_id: definition.id, version, hash, definition: JSON.stringify(definition), created_at: now })
           .execute();
       }
-      if (created || existing?.current_version !== version) await this.#syncTriggers(tx, definition, now);
+      if (created || existing?.current_version !== version) {
+        await this.#syncTriggers(tx, definition, now);
+        await this.#hooks.workflowSaved?.(tx, { workflowId: definition.id, version, created, now });
+      }
       return { workflowId: definition.id, version, created };
     });
     this.invalidate();
@@ -206,7 +213,7 @@ export class WorkflowStore {
 
   /** The workflow and trigger behind POST /hooks/<key>. */
   async findWebhook(key: string): Promise<{ workflowId: string; config: Record<string, unknown> } | null> {
-    const cached = this.#fresh(this.#hooks, key);
+    const cached = this.#fresh(this.#webhooks, key);
     if (cached !== undefined) return cached.value;
     const row = await this.#database.db
       .selectFrom('triggers')
@@ -216,8 +223,8 @@ export class WorkflowStore {
       .where('triggers.match', '=', key)
       .where('workflows.enabled', '=', 1)
       .executeTakeFirst();
-    if (row === undefined) return this.#remember(this.#hooks, key, null);
-    return this.#remember(this.#hooks, key, { workflowId: row.workflow_id, config: parseJsonColumn<Record<string, unknown>>(row.config) ?? {} });
+    if (row === undefined) return this.#remember(this.#webhooks, key, null);
+    return this.#remember(this.#webhooks, key, { workflowId: row.workflow_id, config: parseJsonColumn<Record<string, unknown>>(row.config) ?? {} });
   }
 }
 
