@@ -8,6 +8,7 @@ import { OpsLoop } from '../app.ts';
 import { exitCodeFor, OpsLoopError, ValidationError, messageOf } from '../core/errors.ts';
 import { listen } from '../server/index.ts';
 import { formatRunList, formatRunTimeline } from './format.ts';
+import { addGovernanceCommands } from './governance.ts';
 
 function parseJsonOption(value: string | undefined, name: string): unknown {
   if (value === undefined) return undefined;
@@ -211,6 +212,7 @@ export function buildCli(): Command {
       });
     });
 
+  addGovernanceCommands(program, withApp, print);
   return program;
 }
 

@@ -456,7 +456,16 @@ export class Executor {
           ...entry,
           status: StepStatus.waiting,
           endedAt: null,
-          meta: { ...meta, awaiting: 'approval', deadline: null, assignee, title: step.name ?? step.id, amount: verdict.amount ?? null, currency: verdict.currency ?? null },
+          meta: {
+            ...meta,
+            awaiting: 'approval',
+            deadline: null,
+            assignee,
+            title: step.name ?? step.id,
+            amount: verdict.amount ?? null,
+            currency: verdict.currency ?? null,
+            escalate: step.escalate === undefined ? null : { afterMs: parseDuration(step.escalate.after), to: step.escalate.to },
+          },
         };
         draft.append(waiting);
         await this.#approvalOpened(tx, draft, step, waiting, entry.output);

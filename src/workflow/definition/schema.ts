@@ -49,6 +49,8 @@ const actionStep = z
     policies: z.array(slug).optional(),
     /** who is asked when a person is needed (a user's email or role:<role>) */
     assignee: z.string().max(200).optional(),
+    /** when nobody decided after this long, the task moves to `to` (an email or role:<role>) */
+    escalate: z.object({ after: duration, to: z.string().min(1).max(200) }).strict().optional(),
     onReject: slug.optional(),
   })
   .strict();
@@ -63,6 +65,8 @@ const aiStep = z
     tier: tierSchema.default('review'),
     policies: z.array(slug).optional(),
     assignee: z.string().max(200).optional(),
+    /** when nobody decided after this long, the task moves to `to` (an email or role:<role>) */
+    escalate: z.object({ after: duration, to: z.string().min(1).max(200) }).strict().optional(),
     timeout: duration.optional(),
     onReject: slug.optional(),
   })

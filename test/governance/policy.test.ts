@@ -1,0 +1,101 @@
+/** Pure governance decisions: policy verdicts, promotion suggestions, diffs, periods. */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluatePolicies, jsonDiff, parsePolicy, periodStart, suggestPromotion, type PolicyFacts, type PolicyRule, type Tier } from '../../src/governance/index.ts';
+
+const policy = parsePolicy(`
+id: invoices
+rules:
+  - { id: large, type: threshold, value: "output.total", currency: "output.currency", over: { USD: 1000, EUR: 900, default: 500 }, tier: review }
+  - { id: unsure, type: confidence, below: 0.8, fields: [total, client], tier: review }
+  - { id: totals, type: rule, when: "output.subtotal + output.tax != output.total", message: "totals do not add up", tier: human }
+  - { id: new-client, type: first_time, namespace: client, key: "output.client", tier: review }
+  - { id: sends, type: limit, counter: invoices-sent, max: 3, period: day, tier: review }
+  - { id: fraud, type: rule, when: "output.bankChanged == true", message: "bank details changed", action: exception, owner: "role:owner" }
+`);
+const rules = policy.rules.map((rule: PolicyRule) => ({ policy: policy.id, rule }));
+const ok = { total: 100, subtotal: 100, tax: 0, currency: 'USD', client: 'Acme' };
+
+function facts(output: Record<string, unknown>, extra: Partial<PolicyFacts> = {}): PolicyFacts {
+  return { scope: { output }, confidence: 0.95, fieldConfidence: { total: 0.99, client: 0.97 }, seen: () => true, counterTotal: () => 0, ...extra };
+}
+
+describe('policy verdicts', () => {
+  const cases: [string, Tier, Record<string, unknown>, Partial<PolicyFacts>, Tier, string[]][] = [
+    ['a clean case stays auto', 'auto', ok, {}, 'auto', []],
+    ['the step tier is the floor', 'review', ok, {}, 'review', []],
+    ['an amount over the currency threshold asks a person', 'auto', { ...ok, total: 950, subtotal: 950, currency: 'EUR' }, {}, 'review', ['large']],
+    ['the same amount in a currency with a higher threshold does not', 'auto', { ...ok, total: 950, subtotal: 950, currency: 'USD' }, {}, 'auto', []],
+    ['an unknown currency uses the default threshold', 'auto', { ...ok, total: 600, subtotal: 600, currency: 'CHF' }, {}, 'review', ['large']],
+    ['low confidence in a named field asks a person', 'auto', ok, { fieldConfidence: { total: 0.5, client: 0.99 } }, 'review', ['unsure']],
+    ['a failed validation rule raises to human, the strictest wins', 'auto', { ...ok, total: 120 }, {}, 'human', ['totals']],
+    ['a first-time client asks a person', 'auto', ok, { seen: () => false }, 'review', ['new-client']],
+    ['a reached limit asks a person', 'auto', ok, { counterTotal: () => 3 }, 'review', ['sends']],
+  ];
+  for (const [name, stepTier, output, extra, tier, matched] of cases) {
+    test(name, () => {
+      const verdict = evaluatePolicies(stepTier, rules, facts(output, extra));
+      assert.equal(verdict.tier, tier);
+      assert.deepEqual(verdict.reasons.map((r) => r.rule), matched);
+      assert.equal(verdict.exception, null);
+    });
+  }
+  test('every reason says what and why', () => {
+    const verdict = evaluatePolicies('auto', rules, facts({ ...ok, total: 2500, subtotal: 2500 }, { seen: () => false }));
+    assert.deepEqual(verdict.reasons.map((r) => r.message), ['amount 2500 USD is over 1000', 'first time for client "Acme"']);
+    assert.deepEqual(verdict.amount, { value: 2500, currency: 'USD' });
+  });
+  test('an exception rule stops the case and names the owner', () => {
+    const verdict = evaluatePolicies('auto', rules, facts({ ...ok, bankChanged: true }));
+    assert.deepEqual(verdict.exception, { owner: 'role:owner' });
+    assert.equal(verdict.reasons[0]?.message, 'bank details changed');
+  });
+  test('a rule that cannot be read is a reason, not a silent pass', () => {
+    const verdict = evaluatePolicies('auto', rules, facts({ subtotal: 1, tax: 0, currency: 'USD', client: 'A' }));
+    assert.ok(verdict.reasons.some((r) => r.rule === 'large' && /cannot read the amount/.test(r.message)));
+    assert.equal(verdict.tier, 'human', 'and the missing total also fails the totals rule');
+  });
+  test('bad policies are refused naming the field', () => {
+    assert.throws(() => parsePolicy('id: p\nrules: [{ id: a, type: threshold, value: x, over: 1 }]'), /rules\[0\].*exactly one of "tier"/);
+    assert.throws(() => parsePolicy('id: p\nrules: [{ id: a, type: nope, tier: review }]'), /POLICY_INVALID|rules\[0\]/);
+    assert.throws(() => parsePolicy('id: p\nrules: []'), /at least one rule/);
+  });
+});
+
+describe('graduation suggestions', () => {
+  const clean = (n: number) => Array.from({ length: n }, () => 'clean' as const);
+  test('a review step with a long clean streak and few edits is offered auto', () => {
+    const s = suggestPromotion({ tier: 'review', outcomes: clean(20), cleanSinceDecline: null });
+    assert.deepEqual(s && { from: s.from, to: s.to, streak: s.streak }, { from: 'review', to: 'auto', streak: 20 });
+  });
+  test('one edit breaks the streak', () => {
+    assert.equal(suggestPromotion({ tier: 'review', outcomes: [...clean(5), 'edited', ...clean(30)], cleanSinceDecline: null }), null);
+  });
+  test('too many edits in the window, even with a streak, is not enough', () => {
+    const outcomes = [...clean(20), ...Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? ('edited' as const) : ('clean' as const)))];
+    assert.equal(suggestPromotion({ tier: 'review', outcomes, cleanSinceDecline: null }), null);
+  });
+  test('after a decline, only approvals since count', () => {
+    assert.equal(suggestPromotion({ tier: 'review', outcomes: clean(40), cleanSinceDecline: 5 }), null);
+  });
+  test('a human step that agrees with its AI is offered review; auto is never promoted', () => {
+    assert.equal(suggestPromotion({ tier: 'human', outcomes: clean(25), cleanSinceDecline: null })?.to, 'review');
+    assert.equal(suggestPromotion({ tier: 'auto', outcomes: clean(25), cleanSinceDecline: null }), null);
+  });
+});
+
+describe('small helpers', () => {
+  test('the edit diff lists changed leaves with paths', () => {
+    assert.deepEqual(jsonDiff({ total: 100, lines: [{ price: 5 }], note: 'a' }, { total: 90, lines: [{ price: 5 }, { price: 1 }], note: 'a' }), [
+      { path: 'lines[1]', from: null, to: { price: 1 } },
+      { path: 'total', from: 100, to: 90 },
+    ]);
+    assert.deepEqual(jsonDiff({ a: 1 }, { a: 1 }), []);
+  });
+  test('limit periods start at UTC day, ISO week and month', () => {
+    const at = Date.parse('2026-11-19T15:00:00Z'); // a Thursday
+    assert.equal(periodStart('day', at), Date.parse('2026-11-19T00:00:00Z'));
+    assert.equal(periodStart('week', at), Date.parse('2026-11-16T00:00:00Z'));
+    assert.equal(periodStart('month', at), Date.parse('2026-11-01T00:00:00Z'));
+  });
+});
