@@ -59,6 +59,15 @@ export class Governance {
       runStarted: (tx, info) =>
         appendAudit(tx, dialect, [{ actor: actorOfTrigger(info.trigger), action: 'run.started', subjectType: 'run', subjectId: info.runId, runId: info.runId, data: { workflowId: info.workflowId, version: info.version, trigger: info.trigger } }], info.now),
       approvalOpened: (tx, info) => openTask(tx, dialect, info, options.mailEnabled),
+      exceptionRaised: async (tx, info) => {
+        await appendAudit(tx, dialect, [{ actor: 'system', action: 'exception.raised', subjectType: 'exception', subjectId: info.exceptionId, runId: info.runId, data: { stepId: info.stepId, kind: info.kind, code: info.code, message: info.message, owner: info.owner } }], info.now);
+        // Mail about failed emails would only fail again the same way.
+        if (options.mailEnabled && info.kind !== 'effect_failed') {
+          const to = await recipientsOf(tx, info.owner);
+          await queueMail(tx, { to, subject: `A run needs you: ${info.code}${info.workflowId === null ? '' : ` in ${info.workflowId}`}`, text: `${info.message}
+Run ${info.runId ?? '-'}: retry, skip or cancel it from the Inbox or with \`opsloop retry|skip|cancel <run>\`.` }, `exception:${info.exceptionId}`, info.now);
+        }
+      },
       approvalClosed: (tx, info) => closeTask(tx, dialect, info),
       effectDelivered: (tx, info) =>
         appendAudit(tx, dialect, [{ actor: 'system', action: 'effect.sent', subjectType: 'effect', subjectId: info.outboxId, runId: info.runId, data: { kind: info.kind, stepId: info.stepId, externalId: info.externalId, idempotencyKey: info.idempotencyKey } }], info.now),

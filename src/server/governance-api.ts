@@ -37,6 +37,13 @@ export function mountGovernanceApi(app: Hono<AppEnv>, opsloop: OpsLoop): void {
 
   app.get('/api/me', (c) => c.json({ user: c.get('user') }));
 
+  app.get('/api/inbox', async (c) => {
+    const user = userWith(c, 'viewer');
+    const mine = c.req.query('mine') === '1' || c.req.query('mine') === 'true';
+    const [approvals, exceptions] = await Promise.all([gov.listApprovals({ status: 'open', ...(mine ? { mine: user } : {}) }), opsloop.engine.listExceptions('open')]);
+    return c.json({ approvals, exceptions, count: approvals.length + exceptions.length });
+  });
+
   app.get('/api/approvals', async (c) => {
     const user = userWith(c, 'viewer');
     const q = validate(approvalsQuery, c.req.query(), 'query');

@@ -137,23 +137,26 @@ export class UnitDraft {
     }
     if (this.effects.length > 0) await tx.insertInto('outbox').values(this.effects).execute();
     for (const exception of this.exceptions) {
+      const exceptionId = newId();
+      const owner = exception.owner ?? this.run.definition.owner ?? 'role:admin';
       await tx
         .insertInto('exceptions')
         .values({
-          id: newId(),
+          id: exceptionId,
           run_id: this.run.id,
           step_id: exception.stepId,
           outbox_id: null,
           kind: exception.kind,
           code: exception.code,
           message: exception.message,
-          owner: exception.owner ?? null,
+          owner,
           status: 'open',
           resolution: null,
           created_at: this.now,
           resolved_at: null,
         })
         .execute();
+      await hooks.exceptionRaised?.(tx, { exceptionId, runId: this.run.id, workflowId: this.run.workflowId, stepId: exception.stepId, kind: exception.kind, code: exception.code, message: exception.message, owner, now: this.now });
     }
   }
 }

@@ -66,7 +66,20 @@ export interface WorkflowSavedInfo {
   now: number;
 }
 
+export interface ExceptionRaisedInfo {
+  exceptionId: string;
+  runId: string | null;
+  workflowId: string | null;
+  stepId: string | null;
+  kind: string;
+  code: string;
+  message: string;
+  owner: string | null;
+  now: number;
+}
+
 export interface EngineHooks {
+  exceptionRaised?(tx: Tx, info: ExceptionRaisedInfo): Promise<void>;
   runStarted?(tx: Tx, info: RunStartedInfo): Promise<void>;
   approvalOpened?(tx: Tx, info: ApprovalOpenedInfo): Promise<void>;
   approvalClosed?(tx: Tx, info: ApprovalClosedInfo): Promise<void>;

@@ -134,23 +134,26 @@ export class OutboxDispatcher {
         .where('lease_owner', '=', this.#d.owner)
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) !== 1) return;
+      const exceptionId = newId();
+      const message = `Delivering ${row.kind} effect failed after ${row.attempts} attempt(s): ${described.message}`;
       await tx
         .insertInto('exceptions')
         .values({
-          id: newId(),
+          id: exceptionId,
           run_id: row.run_id,
           step_id: row.step_id,
           outbox_id: row.id,
           kind: 'effect_failed',
           code: described.code,
-          message: `Delivering ${row.kind} effect failed after ${row.attempts} attempt(s): ${described.message}`,
-          owner: null,
+          message,
+          owner: 'role:admin',
           status: 'open',
           resolution: null,
           created_at: now,
           resolved_at: null,
         })
         .execute();
+      await this.#d.hooks.exceptionRaised?.(tx, { exceptionId, runId: row.run_id, workflowId: null, stepId: row.step_id, kind: 'effect_failed', code: described.code, message, owner: 'role:admin', now });
     });
   }
 }

@@ -181,6 +181,8 @@ export const workflowSchema = z
     id: slug,
     name: z.string().min(1).max(200).optional(),
     description: z.string().max(2000).optional(),
+    /** who handles this workflow's exceptions (an email or role:<role>); default role:admin */
+    owner: z.string().max(200).optional(),
     triggers: z.array(triggerSchema).default([{ type: 'manual' }]),
     steps: z.array(stepSchema).min(1, 'a workflow needs at least one step'),
     /** the run's output when it ends by running past the last step (default: that step's output) */
