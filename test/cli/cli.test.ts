@@ -71,6 +71,32 @@ for (const dialect of testDialects()) {
       assert.doesNotMatch((await opsloop('workflows', 'list')).stdout, /bad/);
     });
 
+    test('people: add users and tokens, decide approvals, verify and export the audit trail', { timeout: 90_000 }, async () => {
+      assert.match((await opsloop('user', 'add', 'boss@example.com', '--role', 'owner')).stdout, /User boss@example.com added as owner/);
+      const bad = await opsloop('user', 'add', 'x@example.com', '--role', 'emperor');
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /USER_INVALID/);
+      const token = await opsloop('token', 'create', 'boss@example.com');
+      assert.match(token.stdout.trim(), /^olp_[A-Za-z0-9_-]{40,}$/);
+      const flow = path.join(db.config.dataDir, 'ask.yaml');
+      fs.writeFileSync(flow, 'id: ask\nsteps:\n  - id: ok\n    type: approval\n    title: Please check\n  - id: done\n    type: end\n    output: approved\n');
+      await opsloop('workflows', 'add', flow);
+      const run = await opsloop('run', 'ask');
+      assert.match(run.stdout, /Status\s+waiting/);
+      const list = await opsloop('approvals', '--json');
+      const [task] = JSON.parse(list.stdout) as { id: string; runId: string }[];
+      assert.ok(task);
+      const nobody = await opsloop('approve', task.id);
+      assert.equal(nobody.code, 2);
+      assert.match(nobody.stderr, /--as <email>/);
+      assert.match((await opsloop('approve', task.id, '--as', 'boss@example.com')).stdout, /Approved/);
+      const shown = JSON.parse((await opsloop('runs', 'show', task.runId, '--json')).stdout) as { status: string; output: unknown };
+      assert.deepEqual([shown.status, shown.output], ['completed', 'approved']);
+      assert.match((await opsloop('audit', 'verify')).stdout, /Audit trail intact: \d+ entries/);
+      const csv = await opsloop('audit', 'export', '--format', 'csv');
+      assert.match(csv.stdout, /approval.decided/);
+    });
+
     test('serve creates and migrates the database on first start and answers on its port', { timeout: 60_000 }, async () => {
       const fresh = await createTestDatabase(dialect);
       const server = spawnOpsLoop(['serve', '--port', '0'], fresh.env);
