@@ -99,3 +99,11 @@ describe('small helpers', () => {
     assert.equal(periodStart('month', at), Date.parse('2026-11-01T00:00:00Z'));
   });
 });
+
+describe('the shipped example policy', () => {
+  test('parses and keeps its rules', async () => {
+    const { readFileSync } = await import('node:fs');
+    const parsed = parsePolicy(readFileSync(new URL('../../examples/invoice-policy.yaml', import.meta.url), 'utf8'));
+    assert.deepEqual(parsed.rules.map((r) => r.type), ['threshold', 'first_time', 'rule', 'limit']);
+  });
+});
