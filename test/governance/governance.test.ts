@@ -155,6 +155,23 @@ for (const dialect of testDialects()) {
       await assert.rejects(gov().decide(task.id, await gov().findUser('admin@example.com'), { decision: 'approve' }), { code: 'APPROVAL_CLOSED' });
     });
 
+    test('each person gets one digest a day of what waits for them', async () => {
+      const digests = () => smtp.messages.filter((m) => /item\(s\) wait for you/.test(m.subject ?? ''));
+      const before = digests().length;
+      const now = new Date(t.clock.now());
+      t.clock.set(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1, 8, 5));
+      await drain();
+      await waitFor(() => digests().length > before, 'a digest');
+      const rita = digests().find((m) => /rita@example.com/.test(m.to && 'text' in m.to ? m.to.text : ''));
+      assert.ok(rita, 'the reviewer got a digest');
+      assert.match(rita.text ?? '', /draft \(invoice-send\)/);
+      const count = digests().length;
+      t.clock.advance(3_600_000);
+      await drain();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(digests().length, count, 'not twice the same day');
+    });
+
     test('tampering with one audit row is found, and the row is named', async () => {
       const db = t.app.database.db;
       const victim = await db.selectFrom('audit_log').select(['seq']).where('action', '=', 'approval.decided').orderBy('seq').limit(1).executeTakeFirstOrThrow();
