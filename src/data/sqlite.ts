@@ -26,6 +26,7 @@ export class WalSyncer {
   #inFlight: Promise<void> | null = null;
   #next: Promise<void> | null = null;
   #closed = false;
+  #checkedAt = 0;
 
   constructor(databaseFile: string) {
     this.#walPath = `${databaseFile}-wal`;
@@ -60,7 +61,10 @@ export class WalSyncer {
     }
     await this.#fd.sync();
     // The WAL file is only removed when the last connection closes; if that happened (another
-    // process), sync the new one too.
+    // process), sync the new one too. Checked once a second: it is rare and fstat is not free.
+    const now = performance.now();
+    if (now - this.#checkedAt < 1000) return;
+    this.#checkedAt = now;
     const stat = await this.#fd.stat();
     if (stat.nlink === 0) {
       await this.#fd.close();

@@ -10,6 +10,9 @@ import { canonicalJson, parseJsonColumn, sha256Hex } from '../core/json.ts';
 import { isoOf } from '../core/clock.ts';
 import { Dialect } from '../data/dialect.ts';
 import type { AuditRow } from '../data/schema.ts';
+import { insertRows } from '../data/fast-insert.ts';
+
+const auditColumns = ['at', 'actor', 'action', 'subject_type', 'subject_id', 'run_id', 'data', 'prev_hash', 'hash'] as const;
 import type { Queryable } from '../workflow/store/runs.ts';
 
 export const genesisHash = '0'.repeat(64);
@@ -51,7 +54,7 @@ export async function appendAudit(tx: Queryable, dialect: Dialect, entries: Audi
       data: entry.data === undefined ? null : canonicalJson(entry.data),
     };
     const hash = chainHash(prev, contentOf(row));
-    await tx.insertInto('audit_log').values({ ...row, prev_hash: prev, hash }).execute();
+    await insertRows(tx, dialect, 'audit_log', auditColumns, [{ ...row, prev_hash: prev, hash }]);
     prev = hash;
   }
 }

@@ -10,6 +10,9 @@ import type { NewOutboxRow, RunUpdate } from '../data/schema.ts';
 import type { JournalEntry } from './plan.ts';
 import type { WorkflowDefinition } from './definition/schema.ts';
 import type { EngineHooks } from './hooks.ts';
+import type { Dialect } from '../data/dialect.ts';
+import { insertRows } from '../data/fast-insert.ts';
+import { journalColumns, runColumns } from './store/runs.ts';
 import { RunStatus } from './states.ts';
 import { toJournalRow, updateRunIfLeased, writeJournal, type Queryable } from './store/runs.ts';
 
@@ -92,7 +95,7 @@ export class UnitDraft {
   }
 
   /** Writes everything in the transaction; throws LeaseLostError when another worker owns the run. */
-  async write(tx: Queryable, owner: string, leaseMs: number, hooks: EngineHooks): Promise<void> {
+  async write(tx: Queryable, dialect: Dialect, owner: string, leaseMs: number, hooks: EngineHooks): Promise<void> {
     const final = this.final ?? { status: RunStatus.running };
     const last = this.journal[this.journal.length - 1];
     const ended = final.status === RunStatus.completed || final.status === RunStatus.cancelled;
@@ -112,9 +115,8 @@ export class UnitDraft {
       ended_at: ended ? this.now : null,
     };
     if (!this.run.persisted) {
-      await tx
-        .insertInto('runs')
-        .values({
+      await insertRows(tx, dialect, 'runs', runColumns, [
+        {
           id: this.run.id,
           workflow_id: this.run.workflowId,
           version: this.run.version,
@@ -126,14 +128,14 @@ export class UnitDraft {
           status: patch.status ?? RunStatus.running,
           steps_done: patch.steps_done ?? 0,
           updated_at: this.now,
-        })
-        .execute();
+        },
+      ]);
       await hooks.runStarted?.(tx, { runId: this.run.id, workflowId: this.run.workflowId, version: this.run.version, trigger: this.run.trigger, now: this.now });
-      if (this.#inserted.length > 0) await tx.insertInto('run_steps').values(this.#inserted.map((e) => toJournalRow(this.run.id, e))).execute();
+      await insertRows(tx, dialect, 'run_steps', journalColumns, this.#inserted.map((e) => toJournalRow(this.run.id, e)));
     } else {
       const ok = await updateRunIfLeased(tx, this.run.id, owner, patch);
       if (!ok) throw new LeaseLostError(this.run.id);
-      await writeJournal(tx, this.run.id, this.#inserted, [...this.#updated.values()]);
+      await writeJournal(tx, dialect, this.run.id, this.#inserted, [...this.#updated.values()]);
     }
     if (this.effects.length > 0) await tx.insertInto('outbox').values(this.effects).execute();
     for (const exception of this.exceptions) {

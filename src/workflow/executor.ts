@@ -93,7 +93,7 @@ export class Executor {
     const { draft, flow } = await this.#d.committer.unit(async (tx) => {
       const draft = new UnitDraft(run, this.#d.now());
       const flow = await work(tx, draft);
-      await draft.write(tx, this.#d.owner, this.#d.leaseMs, this.#d.hooks);
+      await draft.write(tx, this.#d.dialect, this.#d.owner, this.#d.leaseMs, this.#d.hooks);
       return { draft, flow };
     });
     run.journal = draft.journal;

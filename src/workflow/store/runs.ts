@@ -6,6 +6,7 @@ import { sql, type Kysely } from 'kysely';
 import { parseJsonColumn, toJsonColumn } from '../../core/json.ts';
 import type { DB, NewRunStepRow, RunRow, RunStepRow, RunUpdate } from '../../data/schema.ts';
 import { Dialect } from '../../data/dialect.ts';
+import { insertRows } from '../../data/fast-insert.ts';
 import type { JournalEntry } from '../plan.ts';
 import { RunStatus, type StepStatus } from '../states.ts';
 
@@ -56,8 +57,14 @@ export async function getRunRow(q: Queryable, runId: string): Promise<RunRow | u
 }
 
 /** Writes journal entries: new ones are inserted, a changed waiting entry is updated in place. */
-export async function writeJournal(q: Queryable, runId: string, inserts: JournalEntry[], updates: JournalEntry[]): Promise<void> {
-  if (inserts.length > 0) await q.insertInto('run_steps').values(inserts.map((e) => toJournalRow(runId, e))).execute();
+export const runColumns = [
+  'id', 'workflow_id', 'version', 'status', 'input', 'output', 'error', 'trigger', 'idempotency_key', 'cursor', 'steps_done',
+  'wake_at', 'wait_name', 'wait_key', 'lease_owner', 'lease_expires_at', 'created_at', 'updated_at', 'ended_at',
+] as const;
+export const journalColumns = ['run_id', 'seq', 'attempt', 'step_id', 'type', 'status', 'actor', 'input', 'output', 'error', 'meta', 'started_at', 'ended_at'] as const;
+
+export async function writeJournal(q: Queryable, dialect: Dialect, runId: string, inserts: JournalEntry[], updates: JournalEntry[]): Promise<void> {
+  await insertRows(q, dialect, 'run_steps', journalColumns, inserts.map((e) => toJournalRow(runId, e)));
   for (const entry of updates) {
     const row = toJournalRow(runId, entry);
     await q
