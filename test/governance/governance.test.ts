@@ -251,6 +251,9 @@ describe('limits across processes', { skip: !testDialects().includes('postgres')
       const statuses = await Promise.all(started.map(async (s) => (await a.engine.getRun(s.runId)).status));
       assert.equal(statuses.filter((s) => s === 'completed').length, 25, 'exactly the limit went out automatically');
       assert.equal(statuses.filter((s) => s === 'waiting').length, 15, 'the rest wait for a person');
+      const verified = await a.governance.verifyAudit();
+      assert.equal(verified.ok, true, 'both processes appended to one intact audit chain');
+      assert.ok(verified.entries >= 40 * 3, `run started, proposal and verdict for every run (${verified.entries})`);
     } finally {
       await a.close();
       await b.close();
