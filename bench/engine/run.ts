@@ -14,6 +14,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import pg from 'pg';
+import { sql } from 'kysely';
 import { OpsLoop } from '../../src/app.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import { drive, type LoadResult } from './load.ts';
@@ -83,20 +84,23 @@ async function postgresWorkers(url: string, workers: number, runs: number): Prom
   const app = await OpsLoop.open({ env: {}, config, logger: createLogger('silent') });
   try {
     await app.engine.addWorkflow(benchWorkflow);
-    // Queue the runs in bulk, then start the workers and time until all are completed.
-    const now = Date.now();
-    for (let offset = 0; offset < runs; offset += 500) {
-      const rows = Array.from({ length: Math.min(500, runs - offset) }, (_, i) => ({
-        id: `${randomBytes(8).toString('hex')}-${offset + i}`,
-        workflow_id: benchWorkflow.id, version: 1, status: 'queued', input: payload(offset + i), output: null, error: null,
-        trigger: '{"type":"bench"}', idempotency_key: null, cursor: null, steps_done: 0, wake_at: now, wait_name: null, wait_key: null,
-        lease_owner: null, lease_expires_at: null, created_at: now, updated_at: now, ended_at: null,
-      }));
-      await app.database.db.insertInto('runs').values(rows).execute();
-    }
+    // Start the workers first; then queue all runs in one transaction and time until all are completed.
     const env = { DATABASE_URL: url, OPSLOOP_DATABASE_SCHEMA: schema, OPSLOOP_DATA_DIR: dataDir, OPSLOOP_WORKER_CONCURRENCY: '32', OPSLOOP_POLL_INTERVAL_MS: '50' };
-    const t0 = performance.now();
     const children = await Promise.all(Array.from({ length: workers }, () => start([path.join(root, 'src/cli/main.ts'), 'worker'], env, /worker .* started/)));
+    const now = Date.now();
+    const t0 = performance.now();
+    await app.database.db.transaction().execute(async (tx) => {
+      for (let offset = 0; offset < runs; offset += 500) {
+        const rows = Array.from({ length: Math.min(500, runs - offset) }, (_, i) => ({
+          id: `${randomBytes(8).toString('hex')}-${offset + i}`,
+          workflow_id: benchWorkflow.id, version: 1, status: 'queued', input: payload(offset + i), output: null, error: null,
+          trigger: '{"type":"bench"}', idempotency_key: null, cursor: null, steps_done: 0, wake_at: now, wait_name: null, wait_key: null,
+          lease_owner: null, lease_expires_at: null, created_at: now, updated_at: now, ended_at: null,
+        }));
+        await tx.insertInto('runs').values(rows).execute();
+      }
+      await sql`select pg_notify('opsloop_wake', '')`.execute(tx);
+    });
     for (;;) {
       const row = await app.database.db.selectFrom('runs').select(({ fn }) => fn.countAll().as('n')).where('status', '=', 'completed').executeTakeFirstOrThrow();
       if (Number(row.n) >= runs) break;

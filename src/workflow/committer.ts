@@ -6,8 +6,12 @@
  * transaction, each under its own savepoint: a unit that throws is rolled back alone, the others
  * commit, and every caller is answered only after the commit is on disk (the WAL fsync, done off
  * the event loop — see data/sqlite.ts). While one batch waits for its fsync the next one is
- * already being built and committed. PostgreSQL gives each unit its own transaction from the pool; the
- * server already groups concurrent commits into shared WAL flushes.
+ * already being built and committed.
+ *
+ * PostgreSQL: units arriving together also share a transaction (a few batches in flight on the
+ * pool), without savepoints — they would cost two round trips per unit. If the batch fails, each
+ * of its units is run again alone in its own transaction, so one bad unit fails alone. A unit's
+ * work is re-runnable by design: it computes everything it writes inside the callback.
  */
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../data/database.ts';
@@ -23,6 +27,8 @@ interface Pending {
 }
 
 const maxBatch = 128;
+const maxPgBatch = 64;
+const maxPgBatchesInFlight = 3;
 
 export class Committer {
   readonly #database: Database;
@@ -30,6 +36,9 @@ export class Committer {
   #flushing = false;
   #scheduled = false;
   #syncing = 0;
+  #pgQueue: Pending[] = [];
+  #pgScheduled = false;
+  #pgInFlight = 0;
 
   constructor(database: Database) {
     this.#database = database;
@@ -37,11 +46,55 @@ export class Committer {
 
   /** Runs `work` in a transaction (shared with other units on SQLite); resolves after commit. */
   unit<T>(work: Unit<T>): Promise<T> {
-    if (this.#database.dialect === Dialect.postgres) return this.#database.db.transaction().execute(work);
+    if (this.#database.dialect === Dialect.postgres) {
+      return new Promise<T>((resolve, reject) => {
+        this.#pgQueue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+        this.#schedulePg();
+      });
+    }
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
       this.#schedule();
     });
+  }
+
+  #schedulePg(): void {
+    if (this.#pgScheduled || this.#pgInFlight >= maxPgBatchesInFlight) return;
+    this.#pgScheduled = true;
+    setImmediate(() => {
+      this.#pgScheduled = false;
+      void this.#flushPg();
+    });
+  }
+
+  async #flushPg(): Promise<void> {
+    if (this.#pgQueue.length === 0) return;
+    this.#pgInFlight += 1;
+    const batch = this.#pgQueue.splice(0, maxPgBatch);
+    if (this.#pgQueue.length > 0) this.#schedulePg();
+    try {
+      if (batch.length === 1) {
+        const [only] = batch as [Pending];
+        await this.#database.db.transaction().execute(only.work).then(only.resolve, only.reject);
+        return;
+      }
+      let values: unknown[] = [];
+      try {
+        values = await this.#database.db.transaction().execute(async (tx) => {
+          const out: unknown[] = [];
+          for (const pending of batch) out.push(await pending.work(tx));
+          return out;
+        });
+      } catch {
+        // Something in the batch failed and nothing of it was committed: run each unit alone.
+        await Promise.all(batch.map((pending) => this.#database.db.transaction().execute(pending.work).then(pending.resolve, pending.reject)));
+        return;
+      }
+      batch.forEach((pending, i) => pending.resolve(values[i]));
+    } finally {
+      this.#pgInFlight -= 1;
+      if (this.#pgQueue.length > 0) this.#schedulePg();
+    }
   }
 
   #schedule(): void {
@@ -115,7 +168,7 @@ export class Committer {
 
   /** Waits until every queued unit is committed or failed. */
   async drain(): Promise<void> {
-    while (this.#queue.length > 0 || this.#flushing || this.#scheduled || this.#syncing > 0) {
+    while (this.#queue.length > 0 || this.#flushing || this.#scheduled || this.#syncing > 0 || this.#pgQueue.length > 0 || this.#pgScheduled || this.#pgInFlight > 0) {
       await new Promise((resolve) => setImmediate(resolve));
     }
   }

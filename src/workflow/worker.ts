@@ -129,7 +129,10 @@ export class Worker {
       if (engine.active.size > 0) await renewLeases(engine.database.db, engine.settings.workerId, now, leaseMs);
     }
     const free = this.#concurrency - engine.active.size;
-    const claimed = await claimRuns(engine.database.db, engine.database.dialect, engine.settings.workerId, now, leaseMs, free);
+    // Claim in batches: when busy, wait until a quarter of the slots are free rather than
+    // spending a claim query on every run that finishes.
+    const batch = force || engine.active.size === 0 || free >= Math.max(1, Math.floor(this.#concurrency / 4)) ? free : 0;
+    const claimed = await claimRuns(engine.database.db, engine.database.dialect, engine.settings.workerId, now, leaseMs, batch);
     for (const row of claimed) {
       void engine
         .advanceClaimed(row)
