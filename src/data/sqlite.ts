@@ -19,66 +19,80 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 const statementCacheSize = 256;
 
-/** Group fsync of a WAL file: `sync()` resolves once an fsync that began after the call is done. */
+/**
+ * Group fsync of a WAL file: `sync()` resolves once an fsync that began after the call is done.
+ * Up to `maxConcurrent` fsyncs may overlap, so a commit waits for one fsync, not for the one
+ * under way plus its own; callers arriving while all are busy share the next one.
+ */
 export class WalSyncer {
   readonly #walPath: string;
-  #fd: fs.promises.FileHandle | null = null;
-  #inFlight: Promise<void> | null = null;
+  readonly #maxConcurrent: number;
+  #fd: Promise<fs.promises.FileHandle | null> | null = null;
+  readonly #inFlight = new Set<Promise<void>>();
   #next: Promise<void> | null = null;
   #closed = false;
   #checkedAt = 0;
 
-  constructor(databaseFile: string) {
+  constructor(databaseFile: string, maxConcurrent = 1) {
     this.#walPath = `${databaseFile}-wal`;
+    this.#maxConcurrent = maxConcurrent;
   }
 
   sync(): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    if (this.#inFlight === null) {
-      this.#inFlight = this.#fsync().finally(() => {
-        this.#inFlight = null;
-      });
-      return this.#inFlight;
+    if (this.#inFlight.size < this.#maxConcurrent) {
+      const started: Promise<void> = this.#fsync().finally(() => this.#inFlight.delete(started));
+      this.#inFlight.add(started);
+      return started;
     }
-    // The fsync under way may have started before the caller's commit: wait for the next one,
-    // which every caller arriving now shares.
-    this.#next ??= this.#inFlight.then(() => {
-      this.#next = null;
-      return this.sync();
-    });
+    // Every fsync under way may have started before the caller's commit: share the next one.
+    this.#next ??= Promise.race(this.#inFlight).then(
+      () => {
+        this.#next = null;
+        return this.sync();
+      },
+      () => {
+        this.#next = null;
+        return this.sync();
+      },
+    );
     return this.#next;
   }
 
+  #open(): Promise<fs.promises.FileHandle | null> {
+    this.#fd ??= fs.promises.open(this.#walPath, 'r+').catch((error: NodeJS.ErrnoException) => {
+      this.#fd = null;
+      // No WAL file: nothing was written in WAL mode that a checkpoint has not already synced.
+      if (error.code === 'ENOENT') return null;
+      throw error;
+    });
+    return this.#fd;
+  }
+
   async #fsync(): Promise<void> {
-    if (this.#fd === null) {
-      try {
-        this.#fd = await fs.promises.open(this.#walPath, 'r+');
-      } catch (error) {
-        // No WAL file: nothing was written in WAL mode that a checkpoint has not already synced.
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-        throw error;
-      }
-    }
-    await this.#fd.sync();
+    const fd = await this.#open();
+    if (fd === null) return;
+    await fd.sync();
     // The WAL file is only removed when the last connection closes; if that happened (another
     // process), sync the new one too. Checked once a second: it is rare and fstat is not free.
     const now = performance.now();
     if (now - this.#checkedAt < 1000) return;
     this.#checkedAt = now;
-    const stat = await this.#fd.stat();
+    const stat = await fd.stat();
     if (stat.nlink === 0) {
-      await this.#fd.close();
       this.#fd = null;
+      await fd.close();
       await this.#fsync();
     }
   }
 
   async close(): Promise<void> {
     await this.#next;
-    await this.#inFlight;
+    await Promise.allSettled(this.#inFlight);
     this.#closed = true;
-    await this.#fd?.close();
+    const fd = await this.#fd;
     this.#fd = null;
+    await fd?.close();
   }
 }
 
