@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './core/logger.ts';
 import { connectDatabase, type Database } from './data/database.ts';
 import { Engine, Registry, Worker, type Gate } from './workflow/index.ts';
 import { Governance } from './governance/index.ts';
+import { AiStore, registerBuiltinSkills, type BuiltinSkills } from './ai/index.ts';
 import { systemClock } from './core/clock.ts';
 
 /** A plugin module exports `register(registry, context)` to add actions, skills and effects. */
@@ -39,15 +40,17 @@ export class OpsLoop {
   readonly engine: Engine;
   readonly worker: Worker;
   readonly governance: Governance;
+  readonly ai: BuiltinSkills;
   readonly logger: Logger;
   #closed = false;
 
-  private constructor(config: Config, database: Database, registry: Registry, engine: Engine, governance: Governance, logger: Logger) {
+  private constructor(config: Config, database: Database, registry: Registry, engine: Engine, governance: Governance, ai: BuiltinSkills, logger: Logger) {
     this.config = config;
     this.database = database;
     this.registry = registry;
     this.engine = engine;
     this.governance = governance;
+    this.ai = ai;
     this.worker = new Worker(engine);
     this.worker.addPeriodic(() => governance.periodic());
     this.logger = logger;
@@ -62,10 +65,11 @@ export class OpsLoop {
     for (const plugin of config.plugins) await loadPlugin(plugin, registry, config, logger);
     const database = await connectDatabase(config, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
     const clock = options.clock ?? systemClock;
+    const ai = registerBuiltinSkills(registry, new AiStore(database.db));
     const governance = new Governance({ database, clock, logger, mailEnabled: config.smtpUrl !== undefined, timezone: config.timezone, digestHour: config.digestHour });
     const engine = new Engine({ database, registry, logger, settings: config, gate: options.gate ?? governance.gate, hooks: governance.hooks, clock });
     governance.attach(engine);
-    return new OpsLoop(config, database, registry, engine, governance, logger);
+    return new OpsLoop(config, database, registry, engine, governance, ai, logger);
   }
 
   async close(): Promise<void> {
@@ -73,6 +77,7 @@ export class OpsLoop {
     this.#closed = true;
     await this.worker.stop();
     await this.engine.committer.drain();
+    await this.ai.close();
     await this.database.close();
   }
 

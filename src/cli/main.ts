@@ -9,6 +9,7 @@ import { exitCodeFor, OpsLoopError, ValidationError, messageOf } from '../core/e
 import { listen } from '../server/index.ts';
 import { formatRunList, formatRunTimeline } from './format.ts';
 import { addGovernanceCommands } from './governance.ts';
+import { addAiCommands } from './ai.ts';
 
 function parseJsonOption(value: string | undefined, name: string): unknown {
   if (value === undefined) return undefined;
@@ -213,6 +214,7 @@ export function buildCli(): Command {
     });
 
   addGovernanceCommands(program, withApp, print);
+  addAiCommands(program, withApp, print);
   return program;
 }
 

@@ -254,6 +254,25 @@ export interface GraduationDecisionsTable {
   created_at: number;
 }
 
+export interface AiModelsTable {
+  name: string;
+  kind: string;
+  data: string;
+  metadata: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AiExamplesTable {
+  id: string;
+  model: string;
+  text: string;
+  label: string;
+  /** import, correction */
+  source: string;
+  created_at: number;
+}
+
 export interface DB {
   workflows: WorkflowsTable;
   workflow_versions: WorkflowVersionsTable;
@@ -275,6 +294,8 @@ export interface DB {
   policy_seen: PolicySeenTable;
   corrections: CorrectionsTable;
   graduation_decisions: GraduationDecisionsTable;
+  ai_models: AiModelsTable;
+  ai_examples: AiExamplesTable;
 }
 
 export type RunRow = Selectable<RunsTable>;

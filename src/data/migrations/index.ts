@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../dialect.ts';
 import * as m001 from './001_engine.ts';
 import * as m002 from './002_governance.ts';
+import * as m003 from './003_ai.ts';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -14,4 +15,5 @@ export interface MigrationModule {
 export const migrations: Record<string, MigrationModule> = {
   '001_engine': m001,
   '002_governance': m002,
+  '003_ai': m003,
 };

@@ -1,0 +1,2 @@
+export { registerBuiltinSkills, draftDocumentSkill, toReadOutput, type BuiltinSkills } from './skills/skills.ts';
+export { AiStore } from './skills/store.ts';

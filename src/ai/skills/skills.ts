@@ -1,0 +1,129 @@
+/**
+ * The built-in AI skills as workflow steps. Each returns its output with a confidence the
+ * governance gate can compare with policy thresholds; none of them can cause an action — the
+ * workflow decides what runs next, and the gate decides whether a person looks first.
+ *
+ *   draft.document  one sentence → a draft document (never sent by the skill)
+ *   classify        text → label, with abstention when unsure (a named model of this business)
+ *   read            a document (text, lines, or a file) → fields with confidence and evidence
+ */
+import { z } from 'zod';
+import { NonRetriableError } from '../../core/errors.ts';
+import type { Registry, SkillDefinition } from '../../workflow/registry.ts';
+import { createDocumentLoader, documentLines, type DocumentLoader } from '../documents/index.ts';
+import { parseDocumentSentence } from '../draft/index.ts';
+import { extractFields, linesFromText, loadDefaultModel, validateLines, type OcrLine, type ReadResult } from '../read/index.ts';
+import type { AiStore } from './store.ts';
+
+const draftInput = z
+  .object({
+    sentence: z.string().min(1).max(1000),
+    /** the date relative terms count from (YYYY-MM-DD); default: today (UTC) */
+    today: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    defaultCurrency: z.string().regex(/^[A-Z]{3}$/).optional(),
+  })
+  .strict();
+
+export const draftDocumentSkill: SkillDefinition<z.infer<typeof draftInput>> = {
+  name: 'draft.document',
+  description: 'Turns one sentence ("Invoice Acme Ltd $2,500 for web design due in 14 days") into a draft document.',
+  input: draftInput,
+  run(input, ctx) {
+    try {
+      const today = input.today ?? new Date(ctx.now()).toISOString().slice(0, 10);
+      const document = parseDocumentSentence(input.sentence, { today, ...(input.defaultCurrency === undefined ? {} : { defaultCurrency: input.defaultCurrency }) });
+      const confidences = Object.values(document.confidence) as number[];
+      return Promise.resolve({ output: document, confidence: Math.min(...confidences), fieldConfidence: { ...document.confidence }, provider: 'builtin' });
+    } catch (error) {
+      // A sentence that cannot be read will not read better on a retry.
+      throw new NonRetriableError((error as Error).message, { code: (error as { code?: string }).code ?? 'DRAFT_FAILED', cause: error });
+    }
+  },
+};
+
+const classifyInput = z.object({ text: z.string().min(1).max(100_000), model: z.string().min(1) }).strict();
+
+export function classifySkill(store: AiStore): SkillDefinition<z.infer<typeof classifyInput>> {
+  return {
+    name: 'classify',
+    description: "Labels a text with a classifier trained on this business's examples; abstains when unsure.",
+    input: classifyInput,
+    output: z.object({ label: z.string().min(1), abstained: z.boolean().optional(), alternatives: z.array(z.object({ label: z.string(), confidence: z.number() })).optional() }),
+    async run(input) {
+      const model = await store.classifier(input.model);
+      const prediction = model.predict(input.text);
+      return {
+        output: { label: prediction.label, abstained: prediction.abstained, alternatives: prediction.alternatives },
+        // An abstention must not pass an auto gate: report the confidence under the threshold.
+        confidence: prediction.abstained ? Math.min(prediction.confidence, model.threshold * 0.999) : prediction.confidence,
+        provider: 'builtin',
+      };
+    },
+  };
+}
+
+const readInput = z.union([
+  z.object({ text: z.string().min(1).max(1_000_000) }).strict(),
+  z.object({ lines: z.array(z.unknown()).min(1).max(20_000) }).strict(),
+  z.object({ file: z.object({ contentBase64: z.string().min(1), filename: z.string().optional(), contentType: z.string().optional() }).strict() }).strict(),
+]);
+
+/** Fields of a read document: each value, its confidence, and the evidence, as skill output. */
+export function toReadOutput(result: ReadResult): { output: Record<string, unknown>; fieldConfidence: Record<string, number>; confidence: number; evidence: unknown } {
+  const output: Record<string, unknown> = {};
+  const fieldConfidence: Record<string, number> = {};
+  const evidence: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(result.fields)) {
+    output[name] = field.value;
+    if (field.value !== null) {
+      fieldConfidence[name] = field.confidence;
+      evidence[name] = field.evidence;
+    }
+  }
+  output.lineItems = result.lineItems;
+  const present = Object.values(fieldConfidence);
+  return { output, fieldConfidence, confidence: present.length === 0 ? 0 : Math.min(...present), evidence };
+}
+
+export function readSkill(store: AiStore, loader: () => DocumentLoader): SkillDefinition<z.infer<typeof readInput>> {
+  let model: ReturnType<typeof loadDefaultModel> | null = null;
+  return {
+    name: 'read',
+    description: 'Reads an invoice, receipt or order (text, OCR lines, PDF, image or email) into fields with confidence and evidence.',
+    input: readInput,
+    async run(input, ctx) {
+      let lines: OcrLine[];
+      if ('text' in input) lines = linesFromText(input.text);
+      else if ('lines' in input) lines = validateLines(input.lines);
+      else {
+        const document = await loader().load(Buffer.from(input.file.contentBase64, 'base64'), {
+          ...(input.file.filename === undefined ? {} : { filename: input.file.filename }),
+          ...(input.file.contentType === undefined ? {} : { contentType: input.file.contentType }),
+          signal: ctx.signal,
+        });
+        lines = documentLines(document);
+      }
+      model ??= loadDefaultModel();
+      const result = extractFields(lines, { model, knowledge: await store.knowledge() });
+      return { ...toReadOutput(result), provider: 'builtin' };
+    },
+  };
+}
+
+export interface BuiltinSkills {
+  store: AiStore;
+  close(): Promise<void>;
+}
+
+/** Registers draft.document, classify and read. */
+export function registerBuiltinSkills(registry: Registry, store: AiStore): BuiltinSkills {
+  let loader: DocumentLoader | null = null;
+  const getLoader = (): DocumentLoader => (loader ??= createDocumentLoader());
+  registry.registerSkill(draftDocumentSkill).registerSkill(classifySkill(store)).registerSkill(readSkill(store, getLoader));
+  return {
+    store,
+    close: async () => {
+      await loader?.close();
+    },
+  };
+}
