@@ -4,6 +4,7 @@
  * checks who may decide (role, assignee, amount limit), validates an edit against the step's
  * output schema, records the diff, audits, and signals the run — all in one transaction.
  */
+import type { ZodType } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { isoOf } from '../core/clock.ts';
@@ -244,7 +245,7 @@ export async function decideTask(tx: Queryable, deps: DecideDeps, taskId: string
   return toTaskView(await getTask(tx, taskId));
 }
 
-async function outputSchemaOf(deps: DecideDeps, task: ApprovalTaskRow): Promise<import('zod').ZodType | undefined> {
+async function outputSchemaOf(deps: DecideDeps, task: ApprovalTaskRow): Promise<ZodType | undefined> {
   const definition = await deps.workflows.version(task.workflow_id, task.workflow_version);
   const step = definition.steps.find((s) => s.id === task.step_id);
   if (step?.type === 'action') return deps.registry.action(step.action)?.output;

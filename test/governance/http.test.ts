@@ -13,7 +13,7 @@ for (const dialect of testDialects()) {
     const call = async (who: string, method: string, path: string, body?: unknown) => {
       const res = await app.request(path, { method, headers: { ...as[who], 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
       const text = await res.text();
-      let json: Record<string, unknown> = {};
+      let json: Record<string, unknown>;
       try {
         json = JSON.parse(text) as Record<string, unknown>;
       } catch {
