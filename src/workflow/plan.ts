@@ -93,8 +93,19 @@ export function latestAttempts(journal: readonly JournalEntry[]): JournalEntry[]
 }
 
 /** Decides what the engine does next for a run. Throws ReplayMismatchError on a journal that does not fit. */
+const stepIndex = new WeakMap<WorkflowDefinition, Map<string, StepDefinition>>();
+
+function stepsById(definition: WorkflowDefinition): Map<string, StepDefinition> {
+  let byId = stepIndex.get(definition);
+  if (byId === undefined) {
+    byId = new Map(definition.steps.map((s) => [s.id, s] as const));
+    stepIndex.set(definition, byId);
+  }
+  return byId;
+}
+
 export function planNext(definition: WorkflowDefinition, journal: readonly JournalEntry[]): Plan {
-  const byId = new Map(definition.steps.map((s) => [s.id, s] as const));
+  const byId = stepsById(definition);
   const entries = latestAttempts(journal);
   const first = definition.steps[0];
   if (first === undefined) throw new ReplayMismatchError('Workflow has no steps', {});
