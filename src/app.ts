@@ -13,7 +13,7 @@ import { createLogger, type Logger } from './core/logger.ts';
 import { connectDatabase, type Database } from './data/database.ts';
 import { Engine, Registry, Worker, type Gate } from './workflow/index.ts';
 import { Governance } from './governance/index.ts';
-import { AiStore, registerBuiltinSkills, type BuiltinSkills } from './ai/index.ts';
+import { AiStore, createLearner, registerBuiltinSkills, type BuiltinSkills, type Learner } from './ai/index.ts';
 import { systemClock } from './core/clock.ts';
 
 /** A plugin module exports `register(registry, context)` to add actions, skills and effects. */
@@ -40,11 +40,11 @@ export class OpsLoop {
   readonly engine: Engine;
   readonly worker: Worker;
   readonly governance: Governance;
-  readonly ai: BuiltinSkills;
+  readonly ai: BuiltinSkills & { learner: Learner };
   readonly logger: Logger;
   #closed = false;
 
-  private constructor(config: Config, database: Database, registry: Registry, engine: Engine, governance: Governance, ai: BuiltinSkills, logger: Logger) {
+  private constructor(config: Config, database: Database, registry: Registry, engine: Engine, governance: Governance, ai: BuiltinSkills & { learner: Learner }, logger: Logger) {
     this.config = config;
     this.database = database;
     this.registry = registry;
@@ -69,7 +69,11 @@ export class OpsLoop {
     const governance = new Governance({ database, clock, logger, mailEnabled: config.smtpUrl !== undefined, timezone: config.timezone, digestHour: config.digestHour });
     const engine = new Engine({ database, registry, logger, settings: config, gate: options.gate ?? governance.gate, hooks: governance.hooks, clock });
     governance.attach(engine);
-    return new OpsLoop(config, database, registry, engine, governance, ai, logger);
+    const learner = createLearner(database.db, ai.store, clock, logger);
+    governance.onDecided(async (task) => {
+      await learner.learn(task);
+    });
+    return new OpsLoop(config, database, registry, engine, governance, { ...ai, learner }, logger);
   }
 
   async close(): Promise<void> {
@@ -77,6 +81,7 @@ export class OpsLoop {
     this.#closed = true;
     await this.worker.stop();
     await this.engine.committer.drain();
+    await this.ai.learner.idle();
     await this.ai.close();
     await this.database.close();
   }

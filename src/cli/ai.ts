@@ -62,6 +62,7 @@ export function addAiCommands(program: Command, withApp: WithApp, print: Print):
       await withApp(async (app) => {
         const corrections = (await app.ai.store.examples(o.model)).filter((e) => e.source === 'correction');
         const model = await trainClassifierAsync([...examples, ...corrections], { clock: { now: () => app.engine.clock.now() } });
+        await app.ai.store.replaceImported(o.model, examples, app.engine.clock.now());
         await app.ai.store.saveClassifier(o.model, model, app.engine.clock.now());
         print(`Classifier ${o.model}: ${model.labels.length} labels from ${model.metadata.exampleCount} examples (${corrections.length} corrections); acts alone above confidence ${model.threshold.toFixed(3)}.`);
       });

@@ -50,6 +50,7 @@ export class Governance {
   readonly #o: GovernanceOptions;
   #engine: Engine | null = null;
   #lastDigestDay = '';
+  readonly #decided: ((task: TaskView) => Promise<void>)[] = [];
 
   constructor(options: GovernanceOptions) {
     this.#o = options;
@@ -144,7 +145,22 @@ Run ${info.runId ?? '-'}: retry, skip or cancel it from the Inbox or with \`opsl
     const engine = this.#e;
     const view = await engine.committer.unit((tx) => decideTask(tx, { dialect: this.#o.database.dialect, registry: engine.registry, workflows: engine.workflows }, taskId, user, decision, this.#now()));
     engine.wake();
+    for (const listener of this.#decided) {
+      try {
+        await listener(view);
+      } catch (error) {
+        this.#o.logger.warn({ taskId, error: (error as Error).message }, 'a listener of approval decisions failed');
+      }
+    }
     return view;
+  }
+
+  /**
+   * Called after each decision is committed — e.g. so the AI learns from a person's edit. A
+   * failing listener is logged; the decision stands.
+   */
+  onDecided(listener: (task: TaskView) => Promise<void>): void {
+    this.#decided.push(listener);
   }
 
   /** Approves several tasks; each succeeds or fails on its own. */

@@ -49,6 +49,17 @@ export class AiStore {
     }
   }
 
+  /** Replaces the imported examples of a model (corrections stay). */
+  async replaceImported(model: string, examples: { text: string; label: string }[], now: number): Promise<void> {
+    await this.#db.deleteFrom('ai_examples').where('model', '=', model).where('source', '=', 'import').execute();
+    for (let i = 0; i < examples.length; i += 500) {
+      await this.#db
+        .insertInto('ai_examples')
+        .values(examples.slice(i, i + 500).map((e) => ({ id: newId(), model, text: e.text, label: e.label, source: 'import', created_at: now })))
+        .execute();
+    }
+  }
+
   async examples(model: string): Promise<{ text: string; label: string; source: string }[]> {
     return this.#db.selectFrom('ai_examples').select(['text', 'label', 'source']).where('model', '=', model).orderBy('created_at').execute();
   }

@@ -9,6 +9,7 @@ import { trainClassifier } from '../../../src/ai/classify/index.ts';
 import { openTestApp, type TestApp } from '../../helpers/app.ts';
 import { createTestDatabase, testDialects } from '../../helpers/dialects.ts';
 import { repoRoot } from '../../helpers/process.ts';
+import { shopReceipt } from '../read/fixtures.ts';
 
 const exec = promisify(execFile);
 const datasets = process.env.OPSLOOP_DATASETS ?? path.join(repoRoot, '../shared/datasets');
@@ -24,6 +25,7 @@ for (const dialect of testDialects()) {
     let t: TestApp;
     before(async () => {
       t = await openTestApp(dialect);
+      await t.app.ai.store.replaceImported('support', examples, t.clock.now());
       await t.app.ai.store.saveClassifier('support', trainClassifier(examples), t.clock.now());
     });
     after(async () => t.close());
@@ -76,6 +78,41 @@ for (const dialect of testDialects()) {
       await t.app.engine.addWorkflow({ id: 'triage-nomodel', steps: [{ id: 'label', type: 'ai', skill: 'classify', input: { text: 'hi', model: 'nope' }, tier: 'auto', retry: { maxAttempts: 1 } }] });
       const missing = await t.app.engine.startRun('triage-nomodel', {});
       assert.match(String((await t.app.engine.getRun(missing.runId)).error && ((await t.app.engine.getRun(missing.runId)).error as { message: string }).message), /There is no classifier "nope"/);
+    });
+
+    test('a person’s correction in the inbox becomes a labelled example and the classifier is retrained', async () => {
+      await t.app.governance.addUser({ email: `boss-${dialect}@example.com`, role: 'owner' });
+      const boss = await t.app.governance.findUser(`boss-${dialect}@example.com`);
+      await t.app.engine.addWorkflow({ id: 'triage-reviewed', steps: [{ id: 'label', type: 'ai', skill: 'classify', input: { text: '{{ input.text }}', model: 'support' } }] });
+      const { runId } = await t.app.engine.startRun('triage-reviewed', { text: 'the bill you sent me is wrong' });
+      const task = (await t.app.governance.listApprovals()).find((a) => a.runId === runId);
+      assert.ok(task);
+      const before = await t.app.ai.store.classifier('support');
+      await t.app.governance.decide(task.id, boss, { decision: 'approve', data: { label: 'invoice' } });
+      await t.app.ai.learner.idle();
+      const corrections = (await t.app.ai.store.examples('support')).filter((e) => e.source === 'correction');
+      assert.deepEqual(corrections.map((c) => [c.text, c.label]), [['the bill you sent me is wrong', 'invoice']]);
+      const after = await t.app.ai.store.classifier('support');
+      assert.notEqual(after, before, 'a new model was trained');
+      assert.equal(after.metadata.exampleCount, examples.length + 1);
+    });
+
+    test('a corrected vendor is remembered: the next document from that vendor is read right', async () => {
+      await t.app.engine.addWorkflow({ id: 'read-reviewed', steps: [{ id: 'read', type: 'ai', skill: 'read', input: { lines: '{{ input.lines }}' } }] });
+      // The shop prints "SDN BHD" so faintly that OCR reads "SDN BND".
+      const receipt = (total: string, number: string) =>
+        shopReceipt({ vendor: 'KEDAI RUNCIT MAJU JAYA SDN BND', date: '12/03/2018', items: [['SUGAR 1KG', '2.90'], ['RICE 5KG', total]], total, cash: '50.00', change: '1.00', number });
+      const first = await t.app.engine.startRun('read-reviewed', { lines: receipt('20.60', 'CS0001234') });
+      const task = (await t.app.governance.listApprovals()).find((a) => a.runId === first.runId);
+      assert.ok(task);
+      const proposed = task.proposed as Record<string, unknown>;
+      assert.equal(proposed.vendor, 'KEDAI RUNCIT MAJU JAYA SDN BND');
+      const boss = await t.app.governance.findUser(`boss-${dialect}@example.com`);
+      await t.app.governance.decide(task.id, boss, { decision: 'approve', data: { ...proposed, vendor: 'KEDAI RUNCIT MAJU JAYA SDN BHD' } });
+      await t.app.ai.learner.idle();
+      const again = await t.app.engine.startRun('read-reviewed', { lines: receipt('31.00', 'CS0001301') });
+      const next = (await t.app.governance.listApprovals()).find((a) => a.runId === again.runId);
+      assert.equal((next?.proposed as Record<string, unknown>).vendor, 'KEDAI RUNCIT MAJU JAYA SDN BHD');
     });
 
     test('read extracts fields with confidence and evidence from invoice text', async () => {
