@@ -14,6 +14,7 @@ import { connectDatabase, type Database } from './data/database.ts';
 import { Engine, Registry, Worker, type Gate } from './workflow/index.ts';
 import { Governance } from './governance/index.ts';
 import { AiStore, createLearner, registerBuiltinSkills, type BuiltinSkills, type Learner } from './ai/index.ts';
+import { openAiProviderFromEnv } from './ai/providers/index.ts';
 import { systemClock } from './core/clock.ts';
 
 /** A plugin module exports `register(registry, context)` to add actions, skills and effects. */
@@ -65,7 +66,7 @@ export class OpsLoop {
     for (const plugin of config.plugins) await loadPlugin(plugin, registry, config, logger);
     const database = await connectDatabase(config, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
     const clock = options.clock ?? systemClock;
-    const ai = registerBuiltinSkills(registry, new AiStore(database.db));
+    const ai = registerBuiltinSkills(registry, new AiStore(database.db), openAiProviderFromEnv(options.env ?? process.env));
     const governance = new Governance({ database, clock, logger, mailEnabled: config.smtpUrl !== undefined, timezone: config.timezone, digestHour: config.digestHour });
     const engine = new Engine({ database, registry, logger, settings: config, gate: options.gate ?? governance.gate, hooks: governance.hooks, clock });
     governance.attach(engine);

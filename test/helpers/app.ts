@@ -16,7 +16,7 @@ export async function openTestApp(dialect: DialectName, options: OpenOptions & {
   const clock = new ManualClock('2026-01-05T09:00:00Z');
   const app = await OpsLoop.open({
     ...options,
-    env: {},
+    env: options.env ?? {},
     config: { workerId: 'test-worker', leaseSeconds: 30, pollIntervalMs: 20, ...db.config, ...options.config },
     logger: options.logger ?? createLogger('silent'),
     ...(options.realClock === true ? {} : { clock }),

@@ -14,6 +14,8 @@ import { createDocumentLoader, documentLines, type DocumentLoader } from '../doc
 import { parseDocumentSentence } from '../draft/index.ts';
 import { extractFields, linesFromText, loadDefaultModel, validateLines, type OcrLine, type ReadResult } from '../read/index.ts';
 import type { AiStore } from './store.ts';
+import type { LlmProvider } from '../providers/index.ts';
+import { classifyWithLlm, improveReadWithLlm, llmConfidence } from './llm.ts';
 
 const draftInput = z
   .object({
@@ -43,15 +45,26 @@ export const draftDocumentSkill: SkillDefinition<z.infer<typeof draftInput>> = {
 
 const classifyInput = z.object({ text: z.string().min(1).max(100_000), model: z.string().min(1) }).strict();
 
-export function classifySkill(store: AiStore): SkillDefinition<z.infer<typeof classifyInput>> {
+export function classifySkill(store: AiStore, provider: LlmProvider | null = null): SkillDefinition<z.infer<typeof classifyInput>> {
   return {
     name: 'classify',
     description: "Labels a text with a classifier trained on this business's examples; abstains when unsure.",
     input: classifyInput,
     output: z.object({ label: z.string().min(1), abstained: z.boolean().optional(), alternatives: z.array(z.object({ label: z.string(), confidence: z.number() })).optional() }),
-    async run(input) {
+    async run(input, ctx) {
       const model = await store.classifier(input.model);
       const prediction = model.predict(input.text);
+      if (prediction.abstained && provider !== null) {
+        const asked = await classifyWithLlm(provider, input.text, model.labels, ctx.signal);
+        if (asked.label !== null) {
+          return {
+            output: { label: asked.label, abstained: false, alternatives: prediction.alternatives },
+            confidence: Math.min(llmConfidence, model.threshold * 0.999),
+            provider: 'openai',
+            ...(asked.usage === undefined ? {} : { usage: { promptTokens: asked.usage.promptTokens, completionTokens: asked.usage.completionTokens, costMicros: asked.usage.costMicros } }),
+          };
+        }
+      }
       return {
         output: { label: prediction.label, abstained: prediction.abstained, alternatives: prediction.alternatives },
         // An abstention must not pass an auto gate: report the confidence under the threshold.
@@ -85,7 +98,7 @@ export function toReadOutput(result: ReadResult): { output: Record<string, unkno
   return { output, fieldConfidence, confidence: present.length === 0 ? 0 : Math.min(...present), evidence };
 }
 
-export function readSkill(store: AiStore, loader: () => DocumentLoader): SkillDefinition<z.infer<typeof readInput>> {
+export function readSkill(store: AiStore, loader: () => DocumentLoader, provider: LlmProvider | null = null): SkillDefinition<z.infer<typeof readInput>> {
   let model: ReturnType<typeof loadDefaultModel> | null = null;
   return {
     name: 'read',
@@ -105,6 +118,12 @@ export function readSkill(store: AiStore, loader: () => DocumentLoader): SkillDe
       }
       model ??= loadDefaultModel();
       const result = extractFields(lines, { model, knowledge: await store.knowledge() });
+      if (provider !== null) {
+        const text = lines.map((l) => l.text).join('\n');
+        const better = await improveReadWithLlm(provider, text, result, ctx.signal);
+        const usage = better.usage === undefined ? {} : { usage: { promptTokens: better.usage.promptTokens, completionTokens: better.usage.completionTokens, costMicros: better.usage.costMicros } };
+        return { ...toReadOutput(better.result), provider: better.improved.length > 0 ? 'builtin+openai' : 'builtin', ...usage };
+      }
       return { ...toReadOutput(result), provider: 'builtin' };
     },
   };
@@ -115,11 +134,11 @@ export interface BuiltinSkills {
   close(): Promise<void>;
 }
 
-/** Registers draft.document, classify and read. */
-export function registerBuiltinSkills(registry: Registry, store: AiStore): BuiltinSkills {
+/** Registers draft.document, classify and read; with a provider, classify and read consult it where they are unsure. */
+export function registerBuiltinSkills(registry: Registry, store: AiStore, provider: LlmProvider | null = null): BuiltinSkills {
   let loader: DocumentLoader | null = null;
   const getLoader = (): DocumentLoader => (loader ??= createDocumentLoader());
-  registry.registerSkill(draftDocumentSkill).registerSkill(classifySkill(store)).registerSkill(readSkill(store, getLoader));
+  registry.registerSkill(draftDocumentSkill).registerSkill(classifySkill(store, provider)).registerSkill(readSkill(store, getLoader, provider));
   return {
     store,
     close: async () => {
