@@ -30,7 +30,7 @@ export function resolveOptions(options: TrainClassifierOptions, labels: readonly
       options.outOfScopeLabel === undefined
         ? (OUT_OF_SCOPE_NAMES.find((name) => labels.includes(name)) ?? null)
         : options.outOfScopeLabel,
-    outOfScopeWeight: options.outOfScopeWeight ?? 10,
+    outOfScopeWeight: options.outOfScopeWeight ?? 3,
     outOfScopeCost: options.outOfScopeCost ?? 3,
     pruneBelow: options.pruneBelow ?? 0.1,
   };

@@ -54,7 +54,7 @@ export interface TrainClassifierOptions {
    * one occurs in the data; `null` disables out-of-scope handling.
    */
   outOfScopeLabel?: string | null;
-  /** Loss weight of out-of-scope examples in training (they are few but varied). Default 10. */
+  /** Loss weight of out-of-scope examples in training (they are few but varied). Default 3: a heavier weight lets the out-of-scope class absorb in-scope requests. */
   outOfScopeWeight?: number;
   /**
    * How many right in-scope answers one caught out-of-scope message is worth when choosing the
