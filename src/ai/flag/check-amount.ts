@@ -5,11 +5,14 @@
  * UNUSUAL_AMOUNT uses robust statistics over the counterparty's earlier documents in the same
  * currency, direction and kind family, once there are at least `minHistoryForStats` of them:
  * median m and MAD (median absolute deviation). With MAD > 0 the modified z-score
- * 0.6745 × (x − m) / MAD must exceed 3.5 in size *and* the amount must be at least 50 % away from
- * the median; the second condition is ours: a client billed 770–790 every month has MAD 10, and
- * 840 would score z = 4.0 without being anything a person needs to look at. With MAD = 0 (every
- * earlier amount the same) the amount is unusual at more than 3× or less than a third of it.
+ * 0.6745 × (x − m) / MAD must exceed 3.5 in size *and* the amount must be at least 1.5× the median
+ * or at most m / 1.5. The second condition is ours: a client billed 770–790 every month has MAD 10,
+ * and 840 would score z = 4.0 without being anything a person needs to look at. With MAD = 0
+ * (every earlier amount the same) the amount is unusual at more than 3× or less than a third of m.
  * Higher than usual is a warning; lower is only info (a partial delivery, a discount).
+ *
+ * The score starts at 0.5 at the thresholds and reaches 0.9 once both are far exceeded: the
+ * z-score at twice its threshold and the fold (x / m or m / x) at three times its own.
  *
  * ROUND_AMOUNT (incoming only, info): a total that is a whole multiple of 1,000 from a vendor
  * whose earlier totals in that currency never were. Made-up bills tend to be round.
@@ -21,8 +24,10 @@ import { count, decimal, kindNoun, money, roundScore } from './format.ts';
 import type { Anomaly } from './types.ts';
 
 export const MODIFIED_Z_THRESHOLD = 3.5;
-export const MIN_RELATIVE_DEVIATION = 0.5;
-export const RATIO_THRESHOLD = 3;
+/** With MAD > 0: how many times above or below the median an amount must also be. */
+export const MIN_FOLD = 1.5;
+/** With MAD = 0: how many times above or below the median an amount must be. */
+export const FOLD_WITHOUT_SPREAD = 3;
 
 /** Median of a non-empty list (the mean of the two middle values for an even count). */
 export function median(values: readonly number[]): number {
@@ -47,16 +52,15 @@ export function checkUnusualAmount(context: FlagContext): { checked: boolean; an
   if (center === 0) return { checked: true, anomaly: null };
   const mad = median(values.map((value) => Math.abs(value - center)));
   const ratio = amount / center;
+  const higher = amount > center;
+  const fold = higher ? ratio : amount === 0 ? Number.POSITIVE_INFINITY : 1 / ratio;
   const z = mad > 0 ? (0.6745 * (amount - center)) / mad : null;
-  const unusual =
-    z === null
-      ? ratio > RATIO_THRESHOLD || ratio < 1 / RATIO_THRESHOLD
-      : Math.abs(z) > MODIFIED_Z_THRESHOLD && Math.abs(amount - center) >= MIN_RELATIVE_DEVIATION * center;
+  const minFold = z === null ? FOLD_WITHOUT_SPREAD : MIN_FOLD;
+  const unusual = z === null ? fold > minFold : Math.abs(z) > MODIFIED_Z_THRESHOLD && fold >= minFold;
   if (!unusual) return { checked: true, anomaly: null };
 
-  const higher = amount > center;
-  const strength =
-    z === null ? 0.5 + 0.1 * ((higher ? ratio : 1 / ratio) - RATIO_THRESHOLD) : 0.5 + 0.05 * (Math.abs(z) - MODIFIED_Z_THRESHOLD);
+  const zStrength = z === null ? 1 : Math.min(1, (Math.abs(z) - MODIFIED_Z_THRESHOLD) / MODIFIED_Z_THRESHOLD);
+  const foldStrength = Math.min(1, (fold - minFold) / (2 * minFold));
   const usualMinor = BigInt(Math.round(center));
   const party = doc.role === 'client' ? "client's" : "vendor's";
   const basis = `the median of ${count(sample.length, `earlier ${kindNoun(doc)}`, `earlier ${kindNoun(doc, 2)}`)}`;
@@ -85,7 +89,7 @@ export function checkUnusualAmount(context: FlagContext): { checked: boolean; an
         historyCount: sample.length,
         history: sample.map(refEvidence),
       },
-      score: roundScore(Math.min(0.9, strength)),
+      score: roundScore(0.5 + 0.4 * Math.min(zStrength, foldStrength)),
     },
   };
 }

@@ -114,7 +114,7 @@ export function checkCurrency(context: FlagContext): { checked: boolean; anomaly
       ? `${name}'s earlier document was`
       : usualCount === earlier.length
         ? `all ${earlier.length} of ${name}'s earlier documents were`
-        : `${usualCount} of ${name}'s ${earlier.length} earlier documents were`;
+        : `${usualCount} of ${name}'s ${earlier.length} earlier documents ${usualCount === 1 ? 'was' : 'were'}`;
   return {
     checked: true,
     anomaly: {

@@ -42,8 +42,8 @@ export function checkDates(context: FlagContext): { checked: AnomalyCode[]; anom
       code: 'DATE_IN_FUTURE',
       severity: 'warning',
       message:
-        `The issue date ${issueDate} is ${count(ahead, 'day')} after today (${today}), more than the ` +
-        `${options.futureDays} allowed. Check the year.`,
+        `The issue date ${issueDate} is ${count(ahead, 'day')} after today (${today}), more than ` +
+        `${count(options.futureDays, 'day')} ahead. Check the year.`,
       evidence: { issueDate, today, daysAhead: ahead, futureDays: options.futureDays },
       score: 0.8,
     });

@@ -75,7 +75,8 @@ function fileFinding({ doc, others }: FlagContext): Finding | null {
     severity: 'critical',
     score: 0.99,
     message:
-      `This file is identical to ${kindNoun(match)} ${describeRef(match)} from ${match.source.counterparty.name} ` +
+      `This file is identical to ${kindNoun(match)} ${describeRef(match)} ${match.direction === 'incoming' ? 'from' : 'to'} ` +
+      `${match.source.counterparty.name} ` +
       `(${money(match.totalMinor, match.currency)}, dated ${match.source.issueDate ?? 'without a date'}), which is already recorded. ${advice}`,
     extra: {},
   };

@@ -108,7 +108,9 @@ export function checkTotals(context: FlagContext): { checked: boolean; anomaly: 
   }
   if (headerComplete) {
     const computedMinor = (doc.subtotalMinor ?? 0n) + (doc.taxTotalMinor ?? 0n);
-    if (computedMinor !== doc.totalMinor) mismatches.push({ field: 'sum', statedMinor: doc.totalMinor, computedMinor });
+    // When the lines already gave this same figure for the total, saying it twice adds nothing.
+    const sameAsLines = mismatches.some((mismatch) => mismatch.field === 'total' && mismatch.computedMinor === computedMinor);
+    if (computedMinor !== doc.totalMinor && !sameAsLines) mismatches.push({ field: 'sum', statedMinor: doc.totalMinor, computedMinor });
   }
   if (mismatches.length === 0) return { checked: true, anomaly: null };
 
@@ -151,7 +153,9 @@ function describeMismatch(mismatch: Mismatch, doc: ParsedDocument, pricing: 'net
       return `Tax on the lines comes to ${computed}, but the tax total says ${stated}.`;
     case 'total': {
       const difference = mismatch.statedMinor - mismatch.computedMinor;
-      const withTax = pricing === 'net' && doc.source.lines?.some((line) => line.taxRate) ? ' with tax' : '';
+      const lineRates = doc.source.lines?.some((line) => line.taxRate) === true;
+      const withTax =
+        pricing === 'gross' ? '' : lineRates ? ' with tax' : (doc.taxTotalMinor ?? 0n) !== 0n ? ' with the stated tax' : '';
       return (
         `The lines add up to ${computed}${withTax}, but the total says ${stated}: ` +
         `${money(abs(difference), doc.currency)} ${difference > 0n ? 'more' : 'less'}.`

@@ -19,9 +19,10 @@ import type { FlagDocument, FlagOptions } from './types.ts';
 
 export const FLAG_INPUT_INVALID = 'FLAG_INPUT_INVALID';
 
+const DECIMAL = /^-?\d+(?:\.\d+)?$/;
 const decimal = z
   .string()
-  .regex(/^-?\d+(?:\.\d+)?$/, 'must be a plain decimal such as 1250.00 (no currency sign, no thousands separator)');
+  .regex(DECIMAL, 'must be a plain decimal such as 1250.00 (no currency sign, no thousands separator)');
 const taxRate = decimal.refine((rate) => !rate.startsWith('-') && Number(rate) <= 100, 'must be a percentage from 0 to 100');
 const calendarDate = z.string().refine((value) => dayNumber(value) !== null, 'must be a calendar date written YYYY-MM-DD');
 
@@ -57,6 +58,8 @@ const documentSchema = z
   })
   .superRefine((doc, context) => {
     // Stated amounts must fit the currency: "12.345" is not a USD amount, "0.5" not a JPY one.
+    // zod runs this even when a field above failed (those issues do not abort), so re-check.
+    if (!isCurrency(doc.currency)) return;
     const digits = currencyDigits(doc.currency);
     const amounts: [PropertyKey[], string | null | undefined][] = [
       [['subtotal'], doc.subtotal],
@@ -65,7 +68,7 @@ const documentSchema = z
       ...(doc.lines ?? []).map((line, index): [PropertyKey[], string | null | undefined] => [['lines', index, 'amount'], line.amount]),
     ];
     for (const [path, value] of amounts) {
-      if (value !== null && value !== undefined && rescaleExact(parseDecimal(value), digits) === null) {
+      if (typeof value === 'string' && DECIMAL.test(value) && rescaleExact(parseDecimal(value), digits) === null) {
         context.addIssue({ code: 'custom', path, message: `has more decimal places than ${doc.currency} allows (${digits})` });
       }
     }
