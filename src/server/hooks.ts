@@ -37,52 +37,72 @@ function requestedWaitMs(query: string | undefined, prefer: string | undefined, 
   return Math.min(ms, maxMs);
 }
 
-export function mountHooks(app: Hono<AppEnv>, opsloop: OpsLoop): void {
+/** A webhook call, independent of the HTTP framework. */
+export interface HookRequest {
+  key: string;
+  rawBody: string;
+  header(name: string): string | undefined;
+  query(name: string): string | undefined;
+}
+
+export interface HookResponse {
+  status: 200 | 202;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
+/** Handles POST /hooks/<key>; throws typed errors for the caller to map to responses. */
+export async function handleHook(opsloop: OpsLoop, req: HookRequest): Promise<HookResponse> {
   const { engine, config } = opsloop;
+  const { key, rawBody: raw } = req;
+  const hook = await engine.workflows.findWebhook(key);
+  if (hook === null) throw new NotFoundError('WEBHOOK_NOT_FOUND', `No workflow listens on /hooks/${key}`, { details: { key } });
+  const secretEnv = typeof hook.config.secretEnv === 'string' ? hook.config.secretEnv : undefined;
+  if (secretEnv !== undefined) {
+    const secret = process.env[secretEnv];
+    if (secret === undefined || secret === '') {
+      throw new OpsLoopError('WEBHOOK_SECRET_MISSING', ErrorCategory.unavailable, `Webhook ${key} requires a signature but ${secretEnv} is not set on the server`);
+    }
+    if (!verifySignature(secret, raw, req.header(signatureHeader))) {
+      throw new OpsLoopError('WEBHOOK_SIGNATURE_INVALID', ErrorCategory.unauthenticated, `Missing or wrong ${signatureHeader} header (expected sha256=<hex HMAC-SHA256 of the body>)`);
+    }
+  }
+  let input: unknown = {};
+  if (raw.trim() !== '') {
+    try {
+      input = JSON.parse(raw);
+    } catch (error) {
+      throw new ValidationError('REQUEST_JSON_INVALID', `Webhook body is not valid JSON: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new ValidationError('RUN_INPUT_INVALID', 'Webhook body must be a JSON object', { details: { path: 'body' } });
+  }
+  const idempotencyKey = req.header('idempotency-key');
+  if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
+    throw new ValidationError('REQUEST_INVALID', 'Idempotency-Key must be 1 to 200 characters', { details: { path: 'Idempotency-Key' } });
+  }
+  const waitMs = requestedWaitMs(req.query('wait'), req.header('prefer'), config.webhookWaitMaxMs);
+  const started = await engine.startRun(hook.workflowId, input, {
+    trigger: { type: 'webhook', key },
+    ...(idempotencyKey === undefined ? {} : { idempotencyKey: `hook:${idempotencyKey}` }),
+    execute: waitMs > 0,
+  });
+  const headers: Record<string, string> = started.created ? {} : { 'Idempotent-Replayed': 'true' };
+  if (waitMs === 0) return { status: 202, headers, body: { runId: started.runId, status: started.created ? RunStatus.queued : (await engine.getRun(started.runId)).status } };
+  const final = started.final;
+  if (final !== undefined && final.status !== RunStatus.running && final.status !== RunStatus.queued) {
+    return { status: 200, headers, body: { runId: started.runId, status: final.status, output: final.output ?? null, ...(final.error === undefined ? {} : { error: final.error }) } };
+  }
+  const view = await engine.waitForRun(started.runId, waitMs);
+  const settled = view.status !== RunStatus.running && view.status !== RunStatus.queued;
+  return { status: settled ? 200 : 202, headers, body: { runId: view.id, status: view.status, output: view.output, ...(view.error === null ? {} : { error: view.error }) } };
+}
+
+export function mountHooks(app: Hono<AppEnv>, opsloop: OpsLoop): void {
   app.post('/hooks/:key', async (c) => {
-    const key = c.req.param('key');
-    const hook = await engine.workflows.findWebhook(key);
-    if (hook === null) throw new NotFoundError('WEBHOOK_NOT_FOUND', `No workflow listens on /hooks/${key}`, { details: { key } });
-    const raw = await c.req.text();
-    const secretEnv = typeof hook.config.secretEnv === 'string' ? hook.config.secretEnv : undefined;
-    if (secretEnv !== undefined) {
-      const secret = process.env[secretEnv];
-      if (secret === undefined || secret === '') {
-        throw new OpsLoopError('WEBHOOK_SECRET_MISSING', ErrorCategory.unavailable, `Webhook ${key} requires a signature but ${secretEnv} is not set on the server`);
-      }
-      if (!verifySignature(secret, raw, c.req.header(signatureHeader))) {
-        throw new OpsLoopError('WEBHOOK_SIGNATURE_INVALID', ErrorCategory.unauthenticated, `Missing or wrong ${signatureHeader} header (expected sha256=<hex HMAC-SHA256 of the body>)`);
-      }
-    }
-    let input: unknown = {};
-    if (raw.trim() !== '') {
-      try {
-        input = JSON.parse(raw);
-      } catch (error) {
-        throw new ValidationError('REQUEST_JSON_INVALID', `Webhook body is not valid JSON: ${(error as Error).message}`, { cause: error });
-      }
-    }
-    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-      throw new ValidationError('RUN_INPUT_INVALID', 'Webhook body must be a JSON object', { details: { path: 'body' } });
-    }
-    const idempotencyKey = c.req.header('idempotency-key');
-    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
-      throw new ValidationError('REQUEST_INVALID', 'Idempotency-Key must be 1 to 200 characters', { details: { path: 'Idempotency-Key' } });
-    }
-    const waitMs = requestedWaitMs(c.req.query('wait'), c.req.header('prefer'), config.webhookWaitMaxMs);
-    const started = await engine.startRun(hook.workflowId, input, {
-      trigger: { type: 'webhook', key },
-      ...(idempotencyKey === undefined ? {} : { idempotencyKey: `hook:${idempotencyKey}` }),
-      execute: waitMs > 0,
-    });
-    if (!started.created) c.header('Idempotent-Replayed', 'true');
-    if (waitMs === 0) return c.json({ runId: started.runId, status: started.created ? RunStatus.queued : (await engine.getRun(started.runId)).status }, 202);
-    const final = started.final;
-    if (final !== undefined && final.status !== RunStatus.running && final.status !== RunStatus.queued) {
-      return c.json({ runId: started.runId, status: final.status, output: final.output ?? null, ...(final.error === undefined ? {} : { error: final.error }) }, 200);
-    }
-    const view = await engine.waitForRun(started.runId, waitMs);
-    const settled = view.status !== RunStatus.running && view.status !== RunStatus.queued;
-    return c.json({ runId: view.id, status: view.status, output: view.output, ...(view.error === null ? {} : { error: view.error }) }, settled ? 200 : 202);
+    const result = await handleHook(opsloop, { key: c.req.param('key'), rawBody: await c.req.text(), header: (n) => c.req.header(n), query: (n) => c.req.query(n) });
+    for (const [name, value] of Object.entries(result.headers)) c.header(name, value);
+    return c.json(result.body, result.status);
   });
 }

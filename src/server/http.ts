@@ -2,7 +2,9 @@
  * The HTTP server: Hono on Node. Health, inbound webhooks and the JSON API; errors mapped in one
  * place; bodies limited in size; security headers on every response; no CORS (same origin only).
  */
-import { serve as serveNode, type ServerType } from '@hono/node-server';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'kysely';
@@ -13,9 +15,10 @@ import { requireToken, type AppEnv } from './auth.ts';
 import { mountGovernanceApi } from './governance-api.ts';
 import { errorResponse } from './errors.ts';
 import { mountHooks } from './hooks.ts';
+import { serveHook } from './fast-hooks.ts';
 
 /** Sent with every response (what hono/secure-headers sets by default, precomputed). */
-const securityHeaders: [string, string][] = [
+export const securityHeaders: [string, string][] = [
   ['Cross-Origin-Resource-Policy', 'same-origin'],
   ['Cross-Origin-Opener-Policy', 'same-origin'],
   ['Origin-Agent-Cluster', '?1'],
@@ -61,26 +64,34 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Listens on the configured host and port (port 0: any free port). */
+/**
+ * Listens on the configured host and port (port 0: any free port). Webhook calls are served
+ * straight from node:http by the same handler the Hono route uses — they are the hot path, and
+ * building web-standard Request objects for them costs more than the rest of the handling.
+ */
 export function listen(opsloop: OpsLoop, app: Hono<AppEnv> = createHttpApp(opsloop)): Promise<RunningServer> {
-  return new Promise((resolve, reject) => {
-    let server: ServerType;
-    try {
-      server = serveNode({ fetch: app.fetch, port: opsloop.config.port, hostname: opsloop.config.host }, (info) => {
-        const host = info.address.includes(':') ? `[${info.address}]` : info.address;
-        resolve({
-          url: `http://${host}:${info.port}`,
-          port: info.port,
-          close: () =>
-            new Promise<void>((done) => {
-              server.close(() => done());
-              if ('closeAllConnections' in server) server.closeAllConnections();
-            }),
-        });
-      });
-      server.on('error', reject);
-    } catch (error) {
-      reject(error instanceof Error ? error : new Error(String(error)));
+  const honoListener = getRequestListener(app.fetch);
+  const server = http.createServer((req, res) => {
+    if (req.method === 'POST' && req.url !== undefined && req.url.startsWith('/hooks/')) {
+      void serveHook(opsloop, req, res, securityHeaders);
+      return;
     }
+    void honoListener(req, res);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opsloop.config.port, opsloop.config.host, () => {
+      const info = server.address() as AddressInfo;
+      const host = info.address.includes(':') ? `[${info.address}]` : info.address;
+      resolve({
+        url: `http://${host}:${info.port}`,
+        port: info.port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
   });
 }
