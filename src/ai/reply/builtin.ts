@@ -7,6 +7,7 @@
 import { OpsLoopError } from '../../core/errors.ts';
 import { renderTemplate } from '../../workflow/expression/index.ts';
 import type { Template } from '../../workflow/expression/index.ts';
+import { statesAmountOrPromise } from './check.ts';
 import { replyError, ReplyErrorCode } from './errors.ts';
 import { displayRecords, isEmptySlot, isPlainObject, senderName, setAt, valueAt } from './format.ts';
 import { templateCatalogue, validateInput } from './input.ts';
@@ -110,10 +111,14 @@ function firstText(values: unknown[]): string | undefined {
   return undefined;
 }
 
-/** "Re: " + the subject on one line, unless it already starts with a reply prefix. */
+/**
+ * "Re: " + the subject on one line, unless it already starts with a reply prefix. A subject that
+ * states an amount or a promise ("Your 50% refund is approved") is not echoed: our reply would
+ * seem to confirm it. The template's own subject is used instead.
+ */
 export function replySubject(subject: string | undefined): string | undefined {
   const line = singleLine(subject ?? '').slice(0, 200);
-  if (line === '') return undefined;
+  if (line === '' || statesAmountOrPromise(line)) return undefined;
   return /^(?:re|aw|sv|antw)\s*:/i.test(line) ? line : `Re: ${line}`;
 }
 
@@ -133,15 +138,14 @@ function render(template: CompiledTemplate, field: 'subject' | 'body', compiled:
   return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value as number | boolean);
 }
 
-/**
- * Cleans what empty slots leave behind: trailing spaces, doubled spaces, blank-line runs.
- * Indentation at the start of a line is kept.
- */
-export function tidy(text: string): string {
-  const lines = text
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((line) => line.replace(/(\S) {2,}/g, '$1 ').replace(/ +([.,;:!?])/g, '$1').trimEnd());
+/** Cleans what empty slots leave behind: doubled spaces, a space before punctuation, blank lines. */
+function tidy(text: string): string {
+  return tidyLines(text.replace(/(\S) {2,}/g, '$1 ').replace(/ +([.,;:!?])/g, '$1'));
+}
+
+/** Trailing spaces and runs of blank lines removed; line breaks as "\n". */
+export function tidyLines(text: string): string {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n').map((line) => line.trimEnd());
   const kept: string[] = [];
   for (const line of lines) {
     if (line === '' && (kept.length === 0 || kept[kept.length - 1] === '')) continue;

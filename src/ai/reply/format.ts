@@ -18,13 +18,19 @@ export interface FormatSettings {
 }
 
 const minorKey = /^(.+?)(?:Minor|_minor)$/;
-const moneyKey = /^(?:total|subtotal|amount|balance|price|tax|fee|paid|due|outstanding)$|(?:Total|Amount|Balance|Price|Tax|Fee|Paid|Due|Outstanding|_total|_amount|_balance|_price|_tax|_fee|_paid|_due|_outstanding)$/;
+const moneyKey = /^(?:total|subtotal|amount|balance|price|tax|fee|paid|outstanding)$|(?:Total|Amount|Balance|Price|Tax|Fee|Paid|Due|Outstanding|_total|_amount|_balance|_price|_tax|_fee|_paid|_due|_outstanding)$/;
+const rateKey = /(?:^rate|Rate|_rate|[Pp]ercent(?:age)?|_percent(?:age)?|Pct|_pct|^discount|Discount|_discount)$/;
 const dateKey = /^(?:date|due|until|since)$|(?:Date|_date|At|_at|On|_on|Until|_until|Since|_since)$/;
 const instantKey = /(?:At|_at)$/;
 const plainDecimal = /^-?\d+(?:\.\d+)?$/;
 const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/;
 const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?$/;
 const maxDepth = 8;
+
+/** Whether a record field holds an amount or a rate (`total`, `amountDue`, `taxRate`, `discountPercent`). */
+export function isAmountKey(key: string): boolean {
+  return moneyKey.test(key) || rateKey.test(key);
+}
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -138,15 +144,18 @@ function displayObject(source: Record<string, unknown>, inherited: string | unde
 }
 
 /**
- * The display name in a From header, if it looks like a person's or company's name:
- * `"Jane Smith" <jane@example.com>` → "Jane Smith". Digits, "@", URLs and long text are refused,
- * so a crafted display name cannot carry an amount or a sentence into the greeting.
+ * The display name in a From header, if it looks like a name: `"Jane Smith" <jane@example.com>`
+ * → "Jane Smith". At most four words of letters (a dot only after an initial or a title such as
+ * "Dr."), so a crafted display name cannot carry an amount, a link or a sentence into the greeting.
  */
 export function senderName(from: string | undefined): string | undefined {
   if (from === undefined) return undefined;
   const match = /^\s*"?([^"<]*?)"?\s*<[^>]*>\s*$/.exec(from);
   const name = (match?.[1] ?? '').replace(/\s+/g, ' ').trim();
-  return /^\p{L}[\p{L}\p{M} .'’-]{0,59}$/u.test(name) ? name : undefined;
+  const words = name.split(' ');
+  if (name === '' || name.length > 40 || words.length > 4) return undefined;
+  const nameWord = /^\p{L}[\p{L}\p{M}'’-]*\.?$/u;
+  return words.every((word) => nameWord.test(word) && (!word.endsWith('.') || word.length <= 4)) ? name : undefined;
 }
 
 /** The value at a dotted path, or undefined. Only own keys of plain objects are read. */
@@ -177,4 +186,17 @@ export function setAt(root: Record<string, unknown>, path: string, value: unknow
 
 export function isEmptySlot(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/** A copy without minor-unit fields, whose readable twins are present: what the LLM is shown. */
+export function withoutMinorUnits(value: unknown, depth = 0): unknown {
+  if (depth > maxDepth) return undefined;
+  if (Array.isArray(value)) return value.map((item) => withoutMinorUnits(item, depth + 1));
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (minorKey.test(key) || item === undefined) continue;
+    Object.defineProperty(out, key, { value: withoutMinorUnits(item, depth + 1), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }

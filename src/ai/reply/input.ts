@@ -55,6 +55,11 @@ export function normaliseIntent(intent: unknown): string {
 /** Validates and copies the intent, the context and the format options. */
 export function validateInput(intent: unknown, context: unknown, options: ReplyFormatOptions): ValidInput {
   const key = normaliseIntent(intent);
+  return { intent: key, context: validateContext(context), settings: validateSettings(options) };
+}
+
+/** A copy of the context, `records` defaulted to `{}`. Throws REPLY_INPUT_INVALID naming the field. */
+export function validateContext(context: unknown): ValidInput['context'] {
   const parsed = contextSchema.safeParse(context);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -62,14 +67,10 @@ export function validateInput(intent: unknown, context: unknown, options: ReplyF
     throw inputError(path, issue?.message ?? 'invalid');
   }
   const { message, thread, records } = parsed.data;
-  return {
-    intent: key,
-    context: { message, ...(thread === undefined ? {} : { thread }), records: records ?? {} },
-    settings: validateSettings(options),
-  };
+  return { message, ...(thread === undefined ? {} : { thread }), records: records ?? {} };
 }
 
-function validateSettings(options: ReplyFormatOptions): Required<ReplyFormatOptions> {
+export function validateSettings(options: ReplyFormatOptions): Required<ReplyFormatOptions> {
   const settings = { strict: options.strict ?? false, locale: options.locale ?? 'en-US', timeZone: options.timeZone ?? 'UTC' };
   if (typeof settings.strict !== 'boolean') throw inputError('options.strict', 'expected true or false');
   try {
