@@ -6,6 +6,7 @@
  *   draft.document  one sentence → a draft document (never sent by the skill)
  *   classify        text → label, with abstention when unsure (a named model of this business)
  *   read            a document (text, lines, or a file) → fields with confidence and evidence
+ *   flag            a document and its counterparty's history → anomalies with reasons
  */
 import { z } from 'zod';
 import { NonRetriableError } from '../../core/errors.ts';
@@ -16,6 +17,7 @@ import { extractFields, linesFromText, loadDefaultModel, validateLines, type Ocr
 import type { AiStore } from './store.ts';
 import type { LlmProvider } from '../providers/index.ts';
 import { classifyWithLlm, improveReadWithLlm, llmConfidence } from './llm.ts';
+import { flagDocument, type FlagDocument } from '../flag/index.ts';
 
 const draftInput = z
   .object({
@@ -129,6 +131,30 @@ export function readSkill(store: AiStore, loader: () => DocumentLoader, provider
   };
 }
 
+const flagInput = z
+  .object({
+    document: z.record(z.string(), z.unknown()),
+    history: z.array(z.record(z.string(), z.unknown())).max(10_000).default([]),
+    today: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  })
+  .strict();
+
+/** Anomalies in a document given its counterparty's history; confidence = how clean it looks. */
+export const flagSkill: SkillDefinition<z.infer<typeof flagInput>> = {
+  name: 'flag',
+  description: 'Finds what looks wrong in a document: totals, duplicates, unusual amounts, new counterparties, changed bank details, dates.',
+  input: flagInput,
+  run(input, ctx) {
+    try {
+      const today = input.today ?? new Date(ctx.now()).toISOString().slice(0, 10);
+      const result = flagDocument(input.document as unknown as FlagDocument, input.history as unknown as FlagDocument[], { today });
+      return Promise.resolve({ output: { anomalies: result.anomalies, checked: result.checked, clean: result.anomalies.length === 0 }, confidence: result.confidence, provider: 'builtin' });
+    } catch (error) {
+      throw new NonRetriableError((error as Error).message, { code: (error as { code?: string }).code ?? 'FLAG_FAILED', cause: error });
+    }
+  },
+};
+
 export interface BuiltinSkills {
   store: AiStore;
   close(): Promise<void>;
@@ -138,7 +164,7 @@ export interface BuiltinSkills {
 export function registerBuiltinSkills(registry: Registry, store: AiStore, provider: LlmProvider | null = null): BuiltinSkills {
   let loader: DocumentLoader | null = null;
   const getLoader = (): DocumentLoader => (loader ??= createDocumentLoader());
-  registry.registerSkill(draftDocumentSkill).registerSkill(classifySkill(store, provider)).registerSkill(readSkill(store, getLoader, provider));
+  registry.registerSkill(draftDocumentSkill).registerSkill(classifySkill(store, provider)).registerSkill(readSkill(store, getLoader, provider)).registerSkill(flagSkill);
   return {
     store,
     close: async () => {

@@ -161,3 +161,23 @@ describe('opsloop eval and read', () => {
     }
   });
 });
+
+describe('the flag skill in a workflow', () => {
+  test('changed bank details of a known vendor stop for a person with the reason', async () => {
+    const t = await openTestApp('sqlite');
+    try {
+      await t.app.governance.savePolicy({ id: 'fraud', rules: [{ id: 'clean', type: 'rule', when: 'len(output.anomalies) > 0', message: 'anomalies found', tier: 'review' }] });
+      await t.app.engine.addWorkflow({ id: 'check-bill', steps: [{ id: 'flag', type: 'ai', skill: 'flag', input: { document: '{{ input.bill }}', history: '{{ input.history }}', today: '2026-11-22' }, tier: 'auto', policies: ['fraud'] }] });
+      const bill = (n: string, iban: string, total: string, date: string) => ({ id: n, kind: 'bill', direction: 'incoming', number: n, counterparty: { name: 'Northwind Supplies GmbH', bankAccount: iban }, currency: 'EUR', issueDate: date, total });
+      const history = [bill('B-1', 'DE89 3704 0044 0532 0130 00', '1200.00', '2026-07-01'), bill('B-2', 'DE89 3704 0044 0532 0130 00', '1210.00', '2026-08-01')];
+      const normal = await t.app.engine.startRun('check-bill', { bill: bill('B-3', 'DE89370400440532013000', '1205.00', '2026-09-01'), history });
+      assert.equal((await t.app.engine.getRun(normal.runId)).status, 'completed');
+      const fraud = await t.app.engine.startRun('check-bill', { bill: bill('B-4', 'GB33 BUKB 2020 1555 5555 55', '1205.00', '2026-10-01'), history });
+      const run = await t.app.engine.getRun(fraud.runId, { steps: true });
+      assert.equal(run.status, 'waiting');
+      assert.match(JSON.stringify(run.steps?.[0]?.output), /BANK_DETAILS_CHANGED/);
+    } finally {
+      await t.close();
+    }
+  });
+});
