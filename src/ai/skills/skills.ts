@@ -7,6 +7,7 @@
  *   classify        text → label, with abstention when unsure (a named model of this business)
  *   read            a document (text, lines, or a file) → fields with confidence and evidence
  *   flag            a document and its counterparty's history → anomalies with reasons
+ *   draft.reply     a customer message, an intent and records → a reply draft (never sent by the skill)
  */
 import { z } from 'zod';
 import { NonRetriableError } from '../../core/errors.ts';
@@ -18,6 +19,7 @@ import type { AiStore } from './store.ts';
 import type { LlmProvider } from '../providers/index.ts';
 import { classifyWithLlm, improveReadWithLlm, llmConfidence } from './llm.ts';
 import { flagDocument, type FlagDocument } from '../flag/index.ts';
+import { draftReply, type ReplyContext } from '../reply/index.ts';
 
 const draftInput = z
   .object({
@@ -155,6 +157,31 @@ export const flagSkill: SkillDefinition<z.infer<typeof flagInput>> = {
   },
 };
 
+const replyInput = z
+  .object({
+    intent: z.string().min(1).max(100),
+    message: z.object({ from: z.string().optional(), subject: z.string().optional(), text: z.string().max(200_000) }).strict(),
+    thread: z.array(z.object({ from: z.string(), text: z.string(), at: z.string().optional() }).strict()).max(200).optional(),
+    records: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+/** A reply to a customer message, from templates filled with records (or an LLM when configured). Never sent by the skill. */
+export function draftReplySkill(provider: LlmProvider | null): SkillDefinition<z.infer<typeof replyInput>> {
+  return {
+    name: 'draft.reply',
+    description: 'Drafts a reply to a customer message for an intent, using only facts from the records; a person or the workflow sends it.',
+    input: replyInput,
+    output: z.object({ intent: z.string(), subject: z.string().min(1), body: z.string().min(1), missing: z.array(z.string()).optional() }).loose(),
+    async run(input, ctx) {
+      const context = { message: input.message, ...(input.thread === undefined ? {} : { thread: input.thread }), ...(input.records === undefined ? {} : { records: input.records }) } as ReplyContext;
+      const draft = await draftReply(input.intent, context, { provider, signal: ctx.signal, now: ctx.now });
+      const usage = draft.usage === undefined ? {} : { usage: { promptTokens: draft.usage.promptTokens, completionTokens: draft.usage.completionTokens, costMicros: draft.usage.costMicros } };
+      return { output: { intent: draft.intent, subject: draft.subject, body: draft.body, missing: draft.missing, ...(draft.fallbackReason === undefined ? {} : { fallbackReason: draft.fallbackReason }) }, confidence: draft.confidence, provider: draft.provider, ...usage };
+    },
+  };
+}
+
 export interface BuiltinSkills {
   store: AiStore;
   close(): Promise<void>;
@@ -164,7 +191,7 @@ export interface BuiltinSkills {
 export function registerBuiltinSkills(registry: Registry, store: AiStore, provider: LlmProvider | null = null): BuiltinSkills {
   let loader: DocumentLoader | null = null;
   const getLoader = (): DocumentLoader => (loader ??= createDocumentLoader());
-  registry.registerSkill(draftDocumentSkill).registerSkill(classifySkill(store, provider)).registerSkill(readSkill(store, getLoader, provider)).registerSkill(flagSkill);
+  registry.registerSkill(draftDocumentSkill).registerSkill(classifySkill(store, provider)).registerSkill(readSkill(store, getLoader, provider)).registerSkill(flagSkill).registerSkill(draftReplySkill(provider));
   return {
     store,
     close: async () => {
