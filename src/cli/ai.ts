@@ -1,8 +1,8 @@
 /** `opsloop` commands of the built-in AI: train and use classifiers, read documents, evaluate. */
-import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { OpsLoop } from '../app.ts';
-import { ValidationError, messageOf } from '../core/errors.ts';
+import { readTextFile } from './io.ts';
+import { ValidationError } from '../core/errors.ts';
 import { toReadOutput } from '../ai/index.ts';
 import { evaluateClassifier, trainClassifier, trainClassifierAsync } from '../ai/classify/index.ts';
 import { createDocumentLoader, documentLines } from '../ai/documents/index.ts';
@@ -13,16 +13,9 @@ import { coverageAtPrecision } from '../ai/eval/metrics.ts';
 type WithApp = <T>(work: (app: OpsLoop) => Promise<T>) => Promise<T>;
 type Print = (value: unknown) => void;
 
-function readFile(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ValidationError('CLI_FILE_UNREADABLE', `Cannot read ${file}: ${messageOf(error)}`);
-  }
-}
 
 function labelled(file: string): { text: string; label: string; inScope?: boolean }[] {
-  return parseLabelledJsonl(readFile(file), file).map((r) => ({ text: r.text, label: r.label, ...(r.inScope === undefined ? {} : { inScope: r.inScope }) }));
+  return parseLabelledJsonl(readTextFile(file), file).map((r) => ({ text: r.text, label: r.label, ...(r.inScope === undefined ? {} : { inScope: r.inScope }) }));
 }
 
 /** Read: micro F1 over fields, per-field P/R/F1, and the share of fields it could fill alone at 99% precision. */

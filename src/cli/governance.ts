@@ -2,19 +2,13 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { OpsLoop } from '../app.ts';
-import { ValidationError, messageOf } from '../core/errors.ts';
+import { parseJsonOption, readTextFile } from './io.ts';
+import { ValidationError } from '../core/errors.ts';
 import { roles, type User } from '../governance/index.ts';
 
 type WithApp = <T>(work: (app: OpsLoop) => Promise<T>) => Promise<T>;
 type Print = (value: unknown) => void;
 
-function readText(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ValidationError('CLI_FILE_UNREADABLE', `Cannot read ${file}: ${messageOf(error)}`);
-  }
-}
 
 async function actingUser(app: OpsLoop, as: string | undefined): Promise<User> {
   const email = as ?? process.env.OPSLOOP_USER;
@@ -22,13 +16,6 @@ async function actingUser(app: OpsLoop, as: string | undefined): Promise<User> {
   return app.governance.findUser(email);
 }
 
-function parseJson(value: string, name: string): unknown {
-  try {
-    return JSON.parse(value) as unknown;
-  } catch (error) {
-    throw new ValidationError('CLI_JSON_INVALID', `${name} is not valid JSON: ${(error as Error).message}`);
-  }
-}
 
 export function addGovernanceCommands(program: Command, withApp: WithApp, print: Print): void {
   const user = program.command('user').description('People who use OpsLoop');
@@ -98,7 +85,7 @@ export function addGovernanceCommands(program: Command, withApp: WithApp, print:
     .option('--edit <json>', 'the corrected output')
     .option('--as <email>', 'acting user (or OPSLOOP_USER)')
     .action(async (taskId: string, o: { edit?: string; as?: string }) => {
-      const data = o.edit === undefined ? undefined : parseJson(o.edit, '--edit');
+      const data = o.edit === undefined ? undefined : parseJsonOption(o.edit, '--edit');
       await withApp(async (app) => {
         const view = await app.governance.decide(taskId, await actingUser(app, o.as), { decision: 'approve', ...(data === undefined ? {} : { data }) });
         await app.worker.drain(1);
@@ -165,7 +152,7 @@ export function addGovernanceCommands(program: Command, withApp: WithApp, print:
     .command('add <file>')
     .description('Add or update a policy from YAML or JSON (changed content is a new version)')
     .action(async (file: string) => {
-      const text = readText(file);
+      const text = readTextFile(file);
       await withApp(async (app) => {
         const saved = await app.governance.savePolicy(text);
         print(saved.created ? `Policy ${saved.policyId} saved as version ${saved.version}.` : `Policy ${saved.policyId} is unchanged (version ${saved.version}).`);

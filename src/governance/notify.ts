@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { newId } from '../core/ids.ts';
 import { roles, type Role } from './users.ts';
 import type { Queryable } from '../workflow/store/runs.ts';
+import { pendingOutboxRow } from '../workflow/outbox.ts';
 
 export interface Mail {
   to: string[];
@@ -15,25 +16,7 @@ export async function queueMail(tx: Queryable, mail: Mail, key: string, now: num
   if (mail.to.length === 0) return;
   await tx
     .insertInto('outbox')
-    .values({
-      id: newId(),
-      run_id: null,
-      step_seq: null,
-      step_id: null,
-      kind: 'email',
-      idempotency_key: `mail:${createHash('sha256').update(key).digest('hex').slice(0, 40)}`,
-      payload: JSON.stringify({ to: mail.to, subject: mail.subject, text: mail.text }),
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      lease_owner: null,
-      lease_expires_at: null,
-      last_error: null,
-      external_id: null,
-      response: null,
-      created_at: now,
-      delivered_at: null,
-    })
+    .values(pendingOutboxRow({ id: newId(), runId: null, stepSeq: null, stepId: null, kind: 'email', idempotencyKey: `mail:${createHash('sha256').update(key).digest('hex').slice(0, 40)}`, payload: { to: mail.to, subject: mail.subject, text: mail.text }, now }))
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .execute();
 }

@@ -22,7 +22,7 @@ import { latestAttempts } from './plan.ts';
 import type { Registry } from './registry.ts';
 import { signalRun } from './signals.ts';
 import { isTerminal, RunStatus, StepStatus, Actor, type RunStatus as RunStatusT } from './states.ts';
-import { getRunRow, loadJournal } from './store/runs.ts';
+import { getRunRow, loadJournal, queuedRunRow } from './store/runs.ts';
 import { WorkflowStore, type SaveResult } from './store/workflows.ts';
 import { toRunView, toStepView, type RunView } from './views.ts';
 import { OutboxDispatcher } from './outbox.ts';
@@ -182,11 +182,7 @@ export class Engine {
         await this.committer.unit(async (tx) => {
           await tx
             .insertInto('runs')
-            .values({
-              id: run.id, workflow_id: workflowId, version: run.version, status: RunStatus.queued, input: toJsonColumn(run.input), output: null, error: null,
-              trigger: JSON.stringify(run.trigger), idempotency_key: idempotencyKey, cursor: null, steps_done: 0, wake_at: now, wait_name: null, wait_key: null,
-              lease_owner: null, lease_expires_at: null, created_at: now, updated_at: now, ended_at: null,
-            })
+            .values(queuedRunRow({ id: run.id, workflowId, version: run.version, input: run.input, trigger: run.trigger, idempotencyKey, now }))
             .execute();
           await this.hooks.runStarted?.(tx, { runId: run.id, workflowId, version: run.version, trigger: run.trigger, now });
           await notifyWorkers(tx, this.database.dialect);

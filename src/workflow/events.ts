@@ -11,7 +11,7 @@ import { Dialect } from '../data/dialect.ts';
 import { evaluate, parseExpression } from './expression/index.ts';
 import type { EventTrigger } from './definition/schema.ts';
 import { RunStatus } from './states.ts';
-import type { Queryable } from './store/runs.ts';
+import { queuedRunRow, type Queryable } from './store/runs.ts';
 import type { EngineHooks } from './hooks.ts';
 
 export interface DomainEvent {
@@ -94,31 +94,12 @@ export async function emitEvent(tx: Queryable, dialect: Dialect, event: DomainEv
       if (!pass) continue;
     }
     const id = newId();
+    const runTrigger = { type: 'event', event: event.name, key: event.key, eventId };
     await tx
       .insertInto('runs')
-      .values({
-        id,
-        workflow_id: trigger.workflow_id,
-        version: trigger.current_version,
-        status: RunStatus.queued,
-        input: toJsonColumn(event.payload ?? {}),
-        output: null,
-        error: null,
-        trigger: JSON.stringify({ type: 'event', event: event.name, key: event.key, eventId }),
-        idempotency_key: `event:${eventId}:${trigger.idx}`,
-        cursor: null,
-        steps_done: 0,
-        wake_at: now,
-        wait_name: null,
-        wait_key: null,
-        lease_owner: null,
-        lease_expires_at: null,
-        created_at: now,
-        updated_at: now,
-        ended_at: null,
-      })
+      .values(queuedRunRow({ id, workflowId: trigger.workflow_id, version: trigger.current_version, input: event.payload, trigger: runTrigger, idempotencyKey: `event:${eventId}:${trigger.idx}`, now }))
       .execute();
-    await hooks.runStarted?.(tx, { runId: id, workflowId: trigger.workflow_id, version: trigger.current_version, trigger: { type: 'event', event: event.name, key: event.key, eventId }, now });
+    await hooks.runStarted?.(tx, { runId: id, workflowId: trigger.workflow_id, version: trigger.current_version, trigger: runTrigger, now });
     started.push(id);
   }
   if (woken.length > 0 || started.length > 0) await notifyWorkers(tx, dialect);

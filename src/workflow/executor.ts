@@ -27,6 +27,7 @@ import { RunStatus, StepStatus, Actor } from './states.ts';
 import { consumeSignal, takeEarlierEvent, type Queryable } from './store/runs.ts';
 import { UnitDraft, type RunFinal, type RunInMemory } from './draft.ts';
 import { emitEvent, lockCorrelation } from './events.ts';
+import { pendingOutboxRow } from './outbox.ts';
 import { approvalDecisionSchema } from './signals.ts';
 
 export interface ExecutorDeps {
@@ -336,25 +337,7 @@ export class Executor {
         log: this.#d.logger,
         effect: (kind, payload) => {
           const id = newId();
-          effects.push({
-            id,
-            run_id: ref.runId,
-            step_seq: seq,
-            step_id: step.id,
-            kind,
-            idempotency_key: `${ref.runId}:${seq}:${effects.length}`,
-            payload: JSON.stringify(payload ?? null),
-            status: 'pending',
-            attempts: 0,
-            next_attempt_at: now,
-            lease_owner: null,
-            lease_expires_at: null,
-            last_error: null,
-            external_id: null,
-            response: null,
-            created_at: now,
-            delivered_at: null,
-          });
+          effects.push(pendingOutboxRow({ id, runId: ref.runId, stepSeq: seq, stepId: step.id, kind, idempotencyKey: `${ref.runId}:${seq}:${effects.length}`, payload, now }));
           return id;
         },
         emit: async (name, key, payload) => {

@@ -11,7 +11,7 @@ import { parseJsonColumn, toJsonColumn } from '../core/json.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Database } from '../data/database.ts';
 import { Dialect } from '../data/dialect.ts';
-import type { OutboxRow } from '../data/schema.ts';
+import type { NewOutboxRow, OutboxRow } from '../data/schema.ts';
 import type { Registry } from './registry.ts';
 import { backoffDelayMs } from './retry.ts';
 import type { EngineHooks } from './hooks.ts';
@@ -21,6 +21,29 @@ export type OutboxStatus = (typeof OutboxStatus)[keyof typeof OutboxStatus];
 
 const deliveryTimeoutMs = 30_000;
 const outboxRetry = { maxAttempts: 100, initialDelay: '2s', maxDelay: '1h', factor: 2 };
+
+/** A pending outbox row: delivered once after the transaction that writes it commits. */
+export function pendingOutboxRow(r: { id: string; runId: string | null; stepSeq: number | null; stepId: string | null; kind: string; idempotencyKey: string; payload: unknown; now: number }): NewOutboxRow {
+  return {
+    id: r.id,
+    run_id: r.runId,
+    step_seq: r.stepSeq,
+    step_id: r.stepId,
+    kind: r.kind,
+    idempotency_key: r.idempotencyKey,
+    payload: JSON.stringify(r.payload ?? null),
+    status: OutboxStatus.pending,
+    attempts: 0,
+    next_attempt_at: r.now,
+    lease_owner: null,
+    lease_expires_at: null,
+    last_error: null,
+    external_id: null,
+    response: null,
+    created_at: r.now,
+    delivered_at: null,
+  };
+}
 
 export interface DispatcherDeps {
   database: Database;

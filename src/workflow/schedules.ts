@@ -6,12 +6,12 @@
  */
 import { Cron } from 'croner';
 import { newId } from '../core/ids.ts';
-import { parseJsonColumn, toJsonColumn } from '../core/json.ts';
+import { parseJsonColumn } from '../core/json.ts';
 import type { Database } from '../data/database.ts';
 import { Dialect } from '../data/dialect.ts';
 import type { ScheduleTrigger } from './definition/schema.ts';
-import { RunStatus } from './states.ts';
 import { nextCronFire } from './store/workflows.ts';
+import { queuedRunRow } from './store/runs.ts';
 import type { EngineHooks } from './hooks.ts';
 
 export interface FireDecision {
@@ -70,27 +70,7 @@ export async function fireDueSchedules(database: Database, now: number, toleranc
       const id = newId();
       const result = await tx
         .insertInto('runs')
-        .values({
-          id,
-          workflow_id: row.workflow_id,
-          version: workflow.current_version,
-          status: RunStatus.queued,
-          input: toJsonColumn(input),
-          output: null,
-          error: null,
-          trigger: JSON.stringify({ type: 'schedule', cron: row.cron, scheduledAt }),
-          idempotency_key: `schedule:${row.idx}:${decision.fireAt}`,
-          cursor: null,
-          steps_done: 0,
-          wake_at: now,
-          wait_name: null,
-          wait_key: null,
-          lease_owner: null,
-          lease_expires_at: null,
-          created_at: now,
-          updated_at: now,
-          ended_at: null,
-        })
+        .values(queuedRunRow({ id, workflowId: row.workflow_id, version: workflow.current_version, input, trigger: { type: 'schedule', cron: row.cron, scheduledAt }, idempotencyKey: `schedule:${row.idx}:${decision.fireAt}`, now }))
         .onConflict((oc) => oc.columns(['workflow_id', 'idempotency_key']).doNothing())
         .executeTakeFirst();
       if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0) {

@@ -4,7 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { parseJsonColumn, toJsonColumn } from '../../core/json.ts';
-import type { DB, NewRunStepRow, RunRow, RunStepRow, RunUpdate } from '../../data/schema.ts';
+import type { DB, NewRunRow, NewRunStepRow, RunRow, RunStepRow, RunUpdate } from '../../data/schema.ts';
 import { Dialect } from '../../data/dialect.ts';
 import { insertRows } from '../../data/fast-insert.ts';
 import type { JournalEntry } from '../plan.ts';
@@ -44,6 +44,31 @@ export function toJournalRow(runId: string, entry: JournalEntry): NewRunStepRow 
     meta: toJsonColumn(entry.meta),
     started_at: entry.startedAt,
     ended_at: entry.endedAt,
+  };
+}
+
+/** A new run row, queued to start at `now` (for schedules, event triggers and queued starts). */
+export function queuedRunRow(r: { id: string; workflowId: string; version: number; input: unknown; trigger: unknown; idempotencyKey: string | null; now: number }): NewRunRow {
+  return {
+    id: r.id,
+    workflow_id: r.workflowId,
+    version: r.version,
+    status: RunStatus.queued,
+    input: toJsonColumn(r.input ?? {}),
+    output: null,
+    error: null,
+    trigger: JSON.stringify(r.trigger),
+    idempotency_key: r.idempotencyKey,
+    cursor: null,
+    steps_done: 0,
+    wake_at: r.now,
+    wait_name: null,
+    wait_key: null,
+    lease_owner: null,
+    lease_expires_at: null,
+    created_at: r.now,
+    updated_at: r.now,
+    ended_at: null,
   };
 }
 
