@@ -10,6 +10,7 @@ import type { NewOutboxRow, RunUpdate } from '../data/schema.ts';
 import type { JournalEntry } from './plan.ts';
 import type { WorkflowDefinition } from './definition/schema.ts';
 import type { EngineHooks } from './hooks.ts';
+import type { RunIdentity } from './scope.ts';
 import type { Dialect } from '../data/dialect.ts';
 import { insertRows } from '../data/fast-insert.ts';
 import { journalColumns, runColumns } from './store/runs.ts';
@@ -23,13 +24,8 @@ export class LeaseLostError extends OpsLoopError {
   }
 }
 
-export interface RunInMemory {
-  id: string;
-  workflowId: string;
-  version: number;
-  createdAt: number;
-  input: unknown;
-  trigger: unknown;
+/** A run as the executor holds it while advancing it. */
+export interface RunInMemory extends RunIdentity {
   idempotencyKey: string | null;
   journal: JournalEntry[];
   /** the definition version the run is pinned to */
