@@ -4,7 +4,7 @@
  */
 import { binFeature } from './context.ts';
 import { relativeX, type Layout, type Segment } from './layout.ts';
-import { kindFeatures, lexiconScore, lexiconTokens, lineKinds, type Lexicon, type LineKinds } from './lexicon.ts';
+import { COMPANY_SUFFIX, kindFeatures, lexiconScore, lexiconTokens, lineKinds, type Lexicon, type LineKinds } from './lexicon.ts';
 import { countCopies, type Candidate } from './ranker.ts';
 import { collapseSpaces, editDistance, jaccard, similarity, upperRatio, words } from './text.ts';
 
@@ -67,6 +67,7 @@ const TRAILING_REG = /\s*[([]?\s*(?:(?:CO|COMPANY|ROC|REG)\.?\s*)*(?:NO\.?\s*)?[
 const TRAILING_ID_LABEL = /[\s(]+(?:CO|COMPANY|ROC|REG|GST)\b[\s.:-]*(?:\w{2,3}\b[\s.:-]*)?$/;
 const CONTACT_TAIL = /[,\s]+(?:TEL|TELEPHONE|PHONE|FAX|H\/P|HP)\b.*$/i;
 const LEADING_LABEL = /^[A-Z][A-Z .]{1,20}:\s*/;
+const GENERIC_WORDS = new RegExp(COMPANY_SUFFIX.source, 'gi');
 
 function variants(text: string): [string, string][] {
   const out: [string, string][] = [[text, 'raw']];
@@ -117,6 +118,8 @@ function companySpanFeatures(layout: Layout, header: Header, start: number, end:
   if (/(&|\bAND|-)$/i.test(previousText)) f['prev_ends_connector'] = 1;
   if (previousText !== '' && !COMPANY_SUFFIX_END.test(previousText) && (header.companyScore[start - 1] ?? 0) > 0.2) f['prev_name_like'] = 1;
   binFeature(f, 'chars', text.length, [6, 12, 20, 32, 45]);
+  // "RESTAURANT SDN BHD", "TRADING": a legal form or trade word alone is the tail of a longer name.
+  if (text.replace(GENERIC_WORDS, '').replace(/[^\p{L}]+/gu, '') === '') f['only_generic_words'] = 1;
   return f;
 }
 
@@ -176,6 +179,13 @@ function addressSpanFeatures(header: Header, start: number, end: number, company
   if (postcodeAt >= 0) binFeature(f, 'postcode_from_end', end - postcodeAt, [1, 2]);
   else f['no_postcode'] = 1;
   binFeature(f, 'chars', spanText(header, start, end).length, [15, 30, 50, 80, 120]);
+  // A branch or outlet name printed above the address ("DOMINO'S PIZZA SEGAMBUT", "DAMANSARA UTAMA OUTLET").
+  if (end > start && !/\d/.test(firstText) && first?.address !== true) f['first_plain_words'] = 1;
+  const vendorWords = new Set(company.flatMap((i) => words(header.segments[i]?.text ?? '')));
+  const firstWords = words(firstText);
+  if (vendorWords.size > 0 && firstWords.length > 0 && !company.includes(start)) {
+    f['first_vendor_share'] = firstWords.filter((w) => vendorWords.has(w)).length / firstWords.length;
+  }
   return f;
 }
 
