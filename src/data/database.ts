@@ -11,6 +11,7 @@ import type { DB } from './schema.ts';
 import { Dialect } from './dialect.ts';
 import { migrations } from './migrations/index.ts';
 import { openSqlite } from './sqlite.ts';
+import { PreparingClient } from './prepared-client.ts';
 
 export interface Database {
   readonly db: Kysely<DB>;
@@ -32,6 +33,7 @@ const int8Oid = 20;
 export function openDatabase(config: Pick<Config, 'databaseUrl' | 'databaseSchema' | 'sqlitePath'>, options: { poolSize?: number } = {}): Database {
   if (config.databaseUrl !== undefined) {
     const pool = new pg.Pool({
+      Client: PreparingClient,
       connectionString: config.databaseUrl,
       max: options.poolSize ?? 10,
       ...(config.databaseSchema === undefined ? {} : { options: `-c search_path=${config.databaseSchema}` }),
