@@ -10,6 +10,7 @@ import { listen } from '../server/index.ts';
 import { formatRunList, formatRunTimeline } from './format.ts';
 import { addGovernanceCommands } from './governance.ts';
 import { addAiCommands } from './ai.ts';
+import { addFinanceCommands } from './finance.ts';
 
 function parseJsonOption(value: string | undefined, name: string): unknown {
   if (value === undefined) return undefined;
@@ -215,6 +216,7 @@ export function buildCli(): Command {
 
   addGovernanceCommands(program, withApp, print);
   addAiCommands(program, withApp, print);
+  addFinanceCommands(program, withApp, print);
   return program;
 }
 

@@ -273,6 +273,65 @@ export interface AiExamplesTable {
   created_at: number;
 }
 
+export interface CounterpartiesTable {
+  id: string;
+  /** client or vendor */
+  role: string;
+  name: string;
+  normalized_name: string;
+  contact: string | null;
+  email: string | null;
+  address: string | null;
+  tax_id: string | null;
+  currency: string | null;
+  payment_terms_days: number | null;
+  notes: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DocumentsTable {
+  id: string;
+  kind: string;
+  number: string;
+  status: string;
+  counterparty_id: string;
+  currency: string;
+  /** calendar dates YYYY-MM-DD in the business's time zone */
+  issue_date: string;
+  due_date: string | null;
+  valid_until: string | null;
+  reference: string | null;
+  subtotal_minor: number;
+  tax_minor: number;
+  total_minor: number;
+  paid_minor: number;
+  terms: string | null;
+  notes: string | null;
+  source: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DocumentLinesTable {
+  document_id: string;
+  idx: number;
+  description: string;
+  quantity: string;
+  unit: string | null;
+  unit_price_minor: number;
+  discount: string | null;
+  tax_rate: string | null;
+  amount_minor: number;
+  tax_minor: number;
+}
+
+export interface DocumentCountersTable {
+  kind: string;
+  period: string;
+  last: number;
+}
+
 export interface DB {
   workflows: WorkflowsTable;
   workflow_versions: WorkflowVersionsTable;
@@ -296,6 +355,10 @@ export interface DB {
   graduation_decisions: GraduationDecisionsTable;
   ai_models: AiModelsTable;
   ai_examples: AiExamplesTable;
+  counterparties: CounterpartiesTable;
+  documents: DocumentsTable;
+  document_lines: DocumentLinesTable;
+  document_counters: DocumentCountersTable;
 }
 
 export type RunRow = Selectable<RunsTable>;

@@ -13,6 +13,7 @@ import { api as apiErrors } from './codes.ts';
 import { mountApi } from './api.ts';
 import { requireToken, type AppEnv } from './auth.ts';
 import { mountGovernanceApi } from './governance-api.ts';
+import { mountFinanceApi } from './finance-api.ts';
 import { errorResponse } from './errors.ts';
 import { mountHooks } from './hooks.ts';
 import { serveHook } from './fast-hooks.ts';
@@ -53,6 +54,7 @@ export function createHttpApp(opsloop: OpsLoop): Hono<AppEnv> {
   app.use('/api/*', requireToken(opsloop));
   mountApi(app, opsloop);
   mountGovernanceApi(app, opsloop);
+  mountFinanceApi(app, opsloop);
   app.notFound((c) => c.json({ error: { code: apiErrors.routeNotFound, message: `No route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((error, c) => errorResponse(c, error, opsloop.logger));
   return app;

@@ -75,7 +75,7 @@ export class Committer {
     try {
       if (batch.length === 1) {
         const [only] = batch as [Pending];
-        await this.#database.db.transaction().execute(only.work).then(only.resolve, only.reject);
+        await this.#runAlone(only);
         return;
       }
       let values: unknown[] = [];
@@ -87,13 +87,34 @@ export class Committer {
         });
       } catch {
         // Something in the batch failed and nothing of it was committed: run each unit alone.
-        await Promise.all(batch.map((pending) => this.#database.db.transaction().execute(pending.work).then(pending.resolve, pending.reject)));
+        await Promise.all(batch.map((pending) => this.#runAlone(pending)));
         return;
       }
       batch.forEach((pending, i) => pending.resolve(values[i]));
     } finally {
       this.#pgInFlight -= 1;
       if (this.#pgQueue.length > 0) this.#schedulePg();
+    }
+  }
+
+  /**
+   * One unit in its own transaction. A deadlock, a serialization failure or a unique-key race
+   * with another process (e.g. two creating the same client) is retried a few times: the unit
+   * runs again from the start and sees what the other committed.
+   */
+  async #runAlone(pending: Pending): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        pending.resolve(await this.#database.db.transaction().execute(pending.work));
+        return;
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (attempt >= 5 || !(code === '40P01' || code === '40001' || code === '23505')) {
+          pending.reject(error);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      }
     }
   }
 

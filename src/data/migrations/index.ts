@@ -7,6 +7,7 @@ import type { Dialect } from '../dialect.ts';
 import * as m001 from './001_engine.ts';
 import * as m002 from './002_governance.ts';
 import * as m003 from './003_ai.ts';
+import * as m004 from './004_finance.ts';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -16,4 +17,5 @@ export const migrations: Record<string, MigrationModule> = {
   '001_engine': m001,
   '002_governance': m002,
   '003_ai': m003,
+  '004_finance': m004,
 };

@@ -1,0 +1,34 @@
+/** The finance API: drafts from one sentence, documents. */
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import type { OpsLoop } from '../app.ts';
+import { createDraftFromSentence, getDocument, listDocuments } from '../domains/finance/index.ts';
+import { userWith, type AppEnv } from './auth.ts';
+import { readJson, validate } from './body.ts';
+
+const draftBody = z
+  .object({
+    sentence: z.string().min(1).max(1000),
+    today: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD').optional(),
+    dryRun: z.boolean().default(false),
+  })
+  .strict();
+
+export function mountFinanceApi(app: Hono<AppEnv>, opsloop: OpsLoop): void {
+  const deps = { committer: opsloop.engine.committer, dialect: opsloop.database.dialect, now: () => opsloop.engine.clock.now() };
+  app.post('/api/documents/draft', async (c) => {
+    const user = userWith(c, 'admin');
+    const body = validate(draftBody, await readJson(c));
+    const result = await createDraftFromSentence(deps, body.sentence, { ...(body.today === undefined ? {} : { today: body.today }), dryRun: body.dryRun, actor: `user:${user.email}` });
+    return c.json(result, result.document === null ? 200 : 201);
+  });
+  app.get('/api/documents', async (c) => {
+    userWith(c, 'viewer');
+    const status = c.req.query('status');
+    return c.json({ documents: await listDocuments(opsloop.database.db, status === undefined ? {} : { status }) });
+  });
+  app.get('/api/documents/:id', async (c) => {
+    userWith(c, 'viewer');
+    return c.json({ document: await getDocument(opsloop.database.db, c.req.param('id')) });
+  });
+}
