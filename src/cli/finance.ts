@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import type { OpsLoop } from '../app.ts';
 import { ValidationError } from '../core/errors.ts';
-import { createDraftFromSentence, listDocuments } from '../domains/finance/index.ts';
+import fs from 'node:fs';
+import { createDraftFromSentence, listDocuments, renderPdf } from '../domains/finance/index.ts';
 
 type WithApp = <T>(work: (app: OpsLoop) => Promise<T>) => Promise<T>;
 type Print = (value: unknown) => void;
@@ -10,11 +11,22 @@ type Print = (value: unknown) => void;
 export function addFinanceCommands(program: Command, withApp: WithApp, print: Print): void {
   program
     .command('doc <sentence...>')
-    .description('Turn one sentence into a draft document, e.g. "Invoice Acme Ltd $2,500 for website development due in 14 days"')
+    .description('Turn one sentence into a draft document, e.g. "Invoice Acme Ltd $2,500 for website development due in 14 days"; `doc pdf <number>` writes its PDF')
     .option('--dry-run', 'only show what would be created')
+    .option('-o, --output <file>', 'with `doc pdf`: where to write the PDF (default <number>.pdf)')
     .option('--json', 'print the draft as JSON')
     .option('--today <date>', 'the date relative terms count from (YYYY-MM-DD)')
-    .action(async (words: string[], o: { dryRun?: boolean; json?: boolean; today?: string }) => {
+    .action(async (words: string[], o: { dryRun?: boolean; json?: boolean; today?: string; output?: string }) => {
+      if (words[0] === 'pdf' && words.length === 2) {
+        const number = words[1] as string;
+        await withApp(async (app) => {
+          const { document, pdf } = await renderPdf(app.database.db, number, { name: app.config.businessName, address: app.config.businessAddress ?? null, email: app.config.businessEmail ?? null });
+          const file = o.output ?? `${document.number}.pdf`;
+          fs.writeFileSync(file, pdf);
+          print(`Wrote ${file} (${pdf.length} bytes).`);
+        });
+        return;
+      }
       if (o.today !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(o.today)) throw new ValidationError('CLI_OPTION_INVALID', '--today must be a date written YYYY-MM-DD');
       await withApp(async (app) => {
         const { draft, document } = await createDraftFromSentence(

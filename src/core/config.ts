@@ -46,6 +46,10 @@ const configSchema = z.object({
   timezone: z.string().default('UTC'),
   /** OPSLOOP_DIGEST_HOUR: local hour of the daily email of what waits for each person. */
   digestHour: int(0, 23).default(8),
+  /** OPSLOOP_BUSINESS_NAME, _ADDRESS, _EMAIL: who the documents are from (until Settings holds it). */
+  businessName: z.string().min(1).default('Your Business'),
+  businessAddress: z.string().optional(),
+  businessEmail: z.email().optional(),
   /** LOG_LEVEL: silent, error, warn, info or debug. */
   logLevel: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('info'),
 });
@@ -71,6 +75,9 @@ const envNames: Record<keyof z.input<typeof configSchema>, string> = {
   mailFrom: 'OPSLOOP_MAIL_FROM',
   timezone: 'OPSLOOP_TIMEZONE',
   digestHour: 'OPSLOOP_DIGEST_HOUR',
+  businessName: 'OPSLOOP_BUSINESS_NAME',
+  businessAddress: 'OPSLOOP_BUSINESS_ADDRESS',
+  businessEmail: 'OPSLOOP_BUSINESS_EMAIL',
   logLevel: 'LOG_LEVEL',
 };
 

@@ -2,7 +2,7 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { OpsLoop } from '../app.ts';
-import { createDraftFromSentence, getDocument, listDocuments } from '../domains/finance/index.ts';
+import { createDraftFromSentence, getDocument, listDocuments, renderPdf } from '../domains/finance/index.ts';
 import { userWith, type AppEnv } from './auth.ts';
 import { readJson, validate } from './body.ts';
 
@@ -26,6 +26,12 @@ export function mountFinanceApi(app: Hono<AppEnv>, opsloop: OpsLoop): void {
     userWith(c, 'viewer');
     const status = c.req.query('status');
     return c.json({ documents: await listDocuments(opsloop.database.db, status === undefined ? {} : { status }) });
+  });
+  app.get('/api/documents/:id/pdf', async (c) => {
+    userWith(c, 'viewer');
+    const { config } = opsloop;
+    const { document, pdf } = await renderPdf(opsloop.database.db, c.req.param('id'), { name: config.businessName, address: config.businessAddress ?? null, email: config.businessEmail ?? null });
+    return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="${document.number}.pdf"` });
   });
   app.get('/api/documents/:id', async (c) => {
     userWith(c, 'viewer');

@@ -1,4 +1,5 @@
 export { DocumentKind, DocumentStatus, canTransition } from './status.ts';
 export { defaultPatterns, formatNumber, periodOf, takeNumber } from './numbering.ts';
-export { changeStatus, createDraftFromSentence, getDocument, listDocuments, type DocumentView } from './service.ts';
+export { changeStatus, createDraftFromSentence, getDocument, listDocuments, renderPdf, type BusinessProfile, type DocumentView } from './service.ts';
+export { renderDocumentPdf, documentTitle, type RenderableDocument } from './pdf/index.ts';
 export { findOrCreateClient } from './documents.ts';

@@ -2,9 +2,12 @@
 import type { Dialect } from '../../data/dialect.ts';
 import { parseDocumentSentence, type DraftDocument } from '../../ai/draft/index.ts';
 import type { Committer } from '../../workflow/committer.ts';
+import type { Queryable } from '../../workflow/store/runs.ts';
 import { changeStatus as changeStatusIn, createDraftDocument, getDocument, listDocuments, type DocumentView } from './documents.ts';
 import { defaultPatterns } from './numbering.ts';
 import type { DocumentStatus } from './status.ts';
+import { renderDocumentPdf } from './pdf/index.ts';
+import { formatMinor } from '../../ai/draft/money/index.ts';
 
 export { getDocument, listDocuments, type DocumentView };
 
@@ -31,6 +34,43 @@ export async function createDraftFromSentence(
     createDraftDocument(tx, draft, { dialect: deps.dialect, pattern: defaultPatterns[draft.kind], actor: options.actor ?? 'system', source: `sentence:${sentence}`, now: deps.now() }),
   );
   return { draft, document };
+}
+
+export interface BusinessProfile {
+  name: string;
+  address?: string | null;
+  email?: string | null;
+}
+
+/** The document as a PDF people can send (embedded font, numbered lines, tax summary, totals). */
+export async function renderPdf(db: Queryable, idOrNumber: string, business: BusinessProfile): Promise<{ document: DocumentView; pdf: Buffer }> {
+  const document = await getDocument(db, idOrNumber);
+  const taxes = new Map<string, { base: bigint; tax: bigint }>();
+  const lines = await db.selectFrom('document_lines').select(['tax_rate', 'amount_minor', 'tax_minor']).where('document_id', '=', document.id).execute();
+  for (const line of lines) {
+    if (line.tax_rate === null) continue;
+    const entry = taxes.get(line.tax_rate) ?? { base: 0n, tax: 0n };
+    entry.base += BigInt(line.amount_minor);
+    entry.tax += BigInt(line.tax_minor);
+    taxes.set(line.tax_rate, entry);
+  }
+  const pdf = await renderDocumentPdf({
+    kind: document.kind,
+    number: document.number,
+    issueDate: document.issueDate,
+    dueDate: document.dueDate,
+    validUntil: document.validUntil,
+    reference: document.reference,
+    currency: document.currency,
+    business: { name: business.name, address: business.address ?? null, email: business.email ?? null },
+    client: { name: document.client.name },
+    lines: document.lines.map((l) => ({ description: l.description, quantity: l.quantity, unit: l.unit, unitPrice: l.unitPrice, taxRate: l.taxRate, amount: l.amount })),
+    subtotal: document.subtotal,
+    taxTotal: document.taxTotal,
+    total: document.total,
+    taxSummary: [...taxes.entries()].map(([rate, t]) => ({ rate, base: formatMinor(t.base, document.currency), tax: formatMinor(t.tax, document.currency) })),
+  });
+  return { document, pdf };
 }
 
 export function changeStatus(deps: FinanceDeps, idOrNumber: string, to: DocumentStatus, actor: string): Promise<DocumentView> {

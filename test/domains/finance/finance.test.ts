@@ -110,3 +110,28 @@ describe('numbering under concurrency', () => {
     });
   }
 });
+
+describe('document PDFs', () => {
+  test('a stored document renders with its number, client, lines and totals; the API serves it', async () => {
+    const t = await openTestApp('sqlite', { config: { businessName: 'Północ Design' } });
+    try {
+      const deps = { committer: t.app.engine.committer, dialect: t.app.database.dialect, now: () => t.clock.now() };
+      const { document } = await createDraftFromSentence(deps, 'Invoice Żabka Café €1.200,50 for brand design + 19% VAT due in 30 days', { today: '2026-11-22' });
+      assert.ok(document);
+      const http = createHttpApp(t.app);
+      const viewer = await userWithToken(t.app, 'v@example.com', 'viewer');
+      const res = await http.request(`/api/documents/${document.number}/pdf`, { headers: viewer.headers });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('content-type'), 'application/pdf');
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      const { getDocument: open } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+      const pdf = await open({ data: bytes }).promise;
+      const page = await pdf.getPage(1);
+      const text = (await page.getTextContent()).items.map((i) => ('str' in i ? i.str : '')).join(' ');
+      for (const expected of [document.number, 'Żabka Café', 'Północ Design', 'brand design', '1,428.60']) assert.ok(text.includes(expected), `${expected} in: ${text}`);
+      assert.equal((await http.request('/api/documents/INV-9999-0001/pdf', { headers: viewer.headers })).status, 404);
+    } finally {
+      await t.close();
+    }
+  });
+});
