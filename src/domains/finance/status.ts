@@ -10,16 +10,10 @@
  * Quotes and estimates: draft -> sent -> accepted | declined | expired (and void).
  */
 import { ConflictError } from '../../core/errors.ts';
+import { DocumentKind } from '../../ai/draft/index.ts';
 
-export const DocumentKind = {
-  invoice: 'invoice',
-  quote: 'quote',
-  estimate: 'estimate',
-  purchaseOrder: 'purchase_order',
-  creditNote: 'credit_note',
-  receipt: 'receipt',
-} as const;
-export type DocumentKind = (typeof DocumentKind)[keyof typeof DocumentKind];
+/** The kinds of business document: the same list the one-sentence parser produces. */
+export { DocumentKind };
 
 export const DocumentStatus = {
   draft: 'draft',
