@@ -16,6 +16,7 @@ import { Governance } from './governance/index.ts';
 import { AiStore, createLearner, registerBuiltinSkills, type BuiltinSkills, type Learner } from './ai/index.ts';
 import { openAiProviderFromEnv } from './ai/providers/index.ts';
 import { systemClock } from './core/clock.ts';
+import { registerFinance } from './domains/finance/index.ts';
 
 /** A plugin module exports `register(registry, context)` to add actions, skills and effects. */
 export interface PluginModule {
@@ -67,6 +68,7 @@ export class OpsLoop {
     const database = await connectDatabase(config, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
     const clock = options.clock ?? systemClock;
     const ai = registerBuiltinSkills(registry, new AiStore(database.db), openAiProviderFromEnv(options.env ?? process.env));
+    registerFinance(registry, database, { business: { name: config.businessName, address: config.businessAddress ?? null, email: config.businessEmail ?? null }, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom });
     const governance = new Governance({ database, clock, logger, mailEnabled: config.smtpUrl !== undefined, timezone: config.timezone, digestHour: config.digestHour });
     const engine = new Engine({ database, registry, logger, settings: config, gate: options.gate ?? governance.gate, hooks: governance.hooks, clock });
     governance.attach(engine);

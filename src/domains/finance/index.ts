@@ -3,3 +3,4 @@ export { defaultPatterns, formatNumber, periodOf, takeNumber } from './numbering
 export { changeStatus, createDraftFromSentence, getDocument, listDocuments, renderPdf, type BusinessProfile, type DocumentView } from './service.ts';
 export { renderDocumentPdf, documentTitle, type RenderableDocument } from './pdf/index.ts';
 export { findOrCreateClient } from './documents.ts';
+export { registerFinance, type FinanceSettings } from './actions.ts';

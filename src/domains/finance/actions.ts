@@ -1,0 +1,81 @@
+/**
+ * The finance domain's workflow actions and effects.
+ *
+ *   finance.draft   one sentence → a numbered draft document (in the step's transaction)
+ *   finance.send    a document → status sent (audited) + an email with its PDF, through the outbox
+ * The email is an outbox effect (`finance.document-email`): the PDF is rendered when the email is
+ * delivered, outside any transaction, and the Message-ID comes from the idempotency key, so a
+ * retried delivery is recognisably the same message.
+ */
+import nodemailer from 'nodemailer';
+import { z } from 'zod';
+import { NonRetriableError } from '../../core/errors.ts';
+import type { Database } from '../../data/database.ts';
+import { messageIdFor } from '../../actions/index.ts';
+import { parseDocumentSentence } from '../../ai/draft/index.ts';
+import type { Registry } from '../../workflow/registry.ts';
+import { changeStatus, createDraftDocument, type DocumentView } from './documents.ts';
+import { defaultPatterns } from './numbering.ts';
+import { renderPdf, type BusinessProfile } from './service.ts';
+import { documentTitle } from './pdf/index.ts';
+
+const draftInput = z.object({ sentence: z.string().min(1).max(1000), today: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict();
+const sendInput = z.object({ document: z.string().min(1), to: z.email(), message: z.string().max(5000).optional() }).strict();
+const emailEffect = z.object({ documentId: z.string().min(1), to: z.email(), message: z.string().optional() }).strict();
+
+export interface FinanceSettings {
+  business: BusinessProfile;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+}
+
+export function registerFinance(registry: Registry, database: Database, settings: FinanceSettings): void {
+  registry.registerAction<z.infer<typeof draftInput>, DocumentView>({
+    name: 'finance.draft',
+    description: 'Creates a numbered draft document from one sentence.',
+    input: draftInput,
+    run: async (input, ctx) => {
+      let draft;
+      try {
+        draft = parseDocumentSentence(input.sentence, { today: input.today ?? new Date(ctx.now()).toISOString().slice(0, 10) });
+      } catch (error) {
+        throw new NonRetriableError((error as Error).message, { code: (error as { code?: string }).code ?? 'DRAFT_FAILED', cause: error });
+      }
+      return createDraftDocument(ctx.tx, draft, { dialect: database.dialect, pattern: defaultPatterns[draft.kind], actor: `run:${ctx.runId}`, source: `run:${ctx.runId}`, now: ctx.now() });
+    },
+  });
+
+  registry.registerAction<z.infer<typeof sendInput>, { number: string; status: string; emailOutboxId: string }>({
+    name: 'finance.send',
+    description: 'Marks a document sent and emails it with its PDF (through the outbox: once, after commit).',
+    input: sendInput,
+    run: async (input, ctx) => {
+      const document = await changeStatus(ctx.tx, database.dialect, input.document, 'sent', `run:${ctx.runId}`, ctx.now());
+      const emailOutboxId = ctx.effect('finance.document-email', { documentId: document.id, to: input.to, ...(input.message === undefined ? {} : { message: input.message }) });
+      return { number: document.number, status: document.status, emailOutboxId };
+    },
+  });
+
+  const transport = settings.smtpUrl === undefined ? null : nodemailer.createTransport(settings.smtpUrl);
+  registry.registerEffect({
+    kind: 'finance.document-email',
+    async deliver(raw, delivery) {
+      if (transport === null) throw new NonRetriableError('Email is not configured: set SMTP_URL', { code: 'EMAIL_NOT_CONFIGURED' });
+      const payload = emailEffect.parse(raw);
+      const { document, pdf } = await renderPdf(database.db, payload.documentId, settings.business);
+      const title = `${documentTitle(document.kind)} ${document.number}`;
+      const messageId = messageIdFor(delivery.idempotencyKey);
+      const text = [
+        `Hello ${document.client.name},`,
+        '',
+        payload.message ?? `Please find attached ${title} for ${document.total} ${document.currency}${document.dueDate === null ? '' : `, due ${document.dueDate}`}.`,
+        '',
+        'Kind regards,',
+        settings.business.name,
+      ].join('\n');
+      await transport.sendMail({ from: settings.mailFrom, to: payload.to, subject: `${title} from ${settings.business.name}`, text, messageId, attachments: [{ filename: `${document.number}.pdf`, content: pdf, contentType: 'application/pdf' }] });
+      return { externalId: messageId };
+    },
+  });
+}
+
