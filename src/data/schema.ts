@@ -309,6 +309,10 @@ export interface DocumentsTable {
   terms: string | null;
   notes: string | null;
   source: string | null;
+  /** the unguessable part of the document's public link; null until shared */
+  public_token: string | null;
+  /** the invoice an accepted quote became */
+  converted_to: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -2,7 +2,7 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { OpsLoop } from '../app.ts';
-import { createDraftFromSentence, getDocument, listDocuments, renderPdf } from '../domains/finance/index.ts';
+import { changeStatus, createDraftFromSentence, getDocument, listDocuments, publicToken, renderPdf } from '../domains/finance/index.ts';
 import { userWith, type AppEnv } from './auth.ts';
 import { readJson, validate } from './body.ts';
 
@@ -26,6 +26,14 @@ export function mountFinanceApi(app: Hono<AppEnv>, opsloop: OpsLoop): void {
     userWith(c, 'viewer');
     const status = c.req.query('status');
     return c.json({ documents: await listDocuments(opsloop.database.db, status === undefined ? {} : { status }) });
+  });
+  /** Shares a document: a draft becomes sent, and its public link (quotes: accept/decline) is returned. */
+  app.post('/api/documents/:id/link', async (c) => {
+    const user = userWith(c, 'admin');
+    const current = await getDocument(opsloop.database.db, c.req.param('id'));
+    const document = current.status === 'draft' ? await changeStatus(deps, current.id, 'sent', `user:${user.email}`) : current;
+    const token = await opsloop.engine.committer.unit((tx) => publicToken(tx, document.id, deps.now()));
+    return c.json({ document, link: `/q/${token}` });
   });
   app.get('/api/documents/:id/pdf', async (c) => {
     userWith(c, 'viewer');

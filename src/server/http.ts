@@ -14,6 +14,7 @@ import { mountApi } from './api.ts';
 import { requireToken, type AppEnv } from './auth.ts';
 import { mountGovernanceApi } from './governance-api.ts';
 import { mountFinanceApi } from './finance-api.ts';
+import { mountPublicPages } from './public-pages.ts';
 import { errorResponse } from './errors.ts';
 import { mountHooks } from './hooks.ts';
 import { serveHook } from './fast-hooks.ts';
@@ -51,6 +52,7 @@ export function createHttpApp(opsloop: OpsLoop): Hono<AppEnv> {
     return c.json({ status: 'ok', database: opsloop.database.dialect, worker: opsloop.config.workerId });
   });
   mountHooks(app, opsloop);
+  mountPublicPages(app, opsloop);
   app.use('/api/*', requireToken(opsloop));
   mountApi(app, opsloop);
   mountGovernanceApi(app, opsloop);

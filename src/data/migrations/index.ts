@@ -8,6 +8,7 @@ import * as m001 from './001_engine.ts';
 import * as m002 from './002_governance.ts';
 import * as m003 from './003_ai.ts';
 import * as m004 from './004_finance.ts';
+import * as m005 from './005_document_links.ts';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -18,4 +19,5 @@ export const migrations: Record<string, MigrationModule> = {
   '002_governance': m002,
   '003_ai': m003,
   '004_finance': m004,
+  '005_document_links': m005,
 };

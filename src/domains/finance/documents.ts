@@ -81,6 +81,8 @@ export async function createDraftDocument(tx: Queryable, draft: DraftDocument, o
       terms: null,
       notes: null,
       source: options.source,
+      public_token: null,
+      converted_to: null,
       created_at: options.now,
       updated_at: options.now,
     })

@@ -4,3 +4,5 @@ export { changeStatus, createDraftFromSentence, getDocument, listDocuments, rend
 export { renderDocumentPdf, documentTitle, type RenderableDocument } from './pdf/index.ts';
 export { findOrCreateClient } from './documents.ts';
 export { registerFinance, type FinanceSettings } from './actions.ts';
+
+export { documentByToken, publicToken, respondToQuote } from './acceptance.ts';
