@@ -336,6 +336,17 @@ export interface DocumentCountersTable {
   last: number;
 }
 
+export interface PaymentsTable {
+  id: string;
+  document_id: string;
+  amount_minor: number;
+  currency: string;
+  paid_on: string;
+  method: string;
+  reference: string | null;
+  created_at: number;
+}
+
 export interface DB {
   workflows: WorkflowsTable;
   workflow_versions: WorkflowVersionsTable;
@@ -363,6 +374,7 @@ export interface DB {
   documents: DocumentsTable;
   document_lines: DocumentLinesTable;
   document_counters: DocumentCountersTable;
+  payments: PaymentsTable;
 }
 
 export type RunRow = Selectable<RunsTable>;

@@ -2,7 +2,7 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { OpsLoop } from '../app.ts';
-import { changeStatus, createDraftFromSentence, getDocument, listDocuments, publicToken, renderPdf } from '../domains/finance/index.ts';
+import { changeStatus, createDraftFromSentence, getDocument, listDocuments, publicToken, recordPayment, renderPdf, type PaymentInput } from '../domains/finance/index.ts';
 import { userWith, type AppEnv } from './auth.ts';
 import { readJson, validate } from './body.ts';
 
@@ -34,6 +34,14 @@ export function mountFinanceApi(app: Hono<AppEnv>, opsloop: OpsLoop): void {
     const document = current.status === 'draft' ? await changeStatus(deps, current.id, 'sent', `user:${user.email}`) : current;
     const token = await opsloop.engine.committer.unit((tx) => publicToken(tx, document.id, deps.now()));
     return c.json({ document, link: `/q/${token}` });
+  });
+  /** Records a payment: partially paid or paid, audited, and `payment.received` wakes the runs waiting for it. */
+  app.post('/api/documents/:id/payments', async (c) => {
+    const user = userWith(c, 'admin');
+    const body = (await readJson(c)) as Record<string, unknown>;
+    const result = await opsloop.engine.committer.unit((tx) => recordPayment(tx, { dialect: opsloop.database.dialect, hooks: opsloop.engine.hooks }, c.req.param('id'), body as PaymentInput, `user:${user.email}`, deps.now()));
+    opsloop.engine.wake();
+    return c.json(result, 201);
   });
   app.get('/api/documents/:id/pdf', async (c) => {
     userWith(c, 'viewer');

@@ -12,6 +12,6 @@ export * from './outbox.ts';
 export { decideFire } from './schedules.ts';
 export { approvalDecisionSchema, type ApprovalDecision } from './signals.ts';
 export { LeaseLostError } from './draft.ts';
-export type { EmitResult, DomainEvent } from './events.ts';
+export { emitEvent, type EmitResult, type DomainEvent } from './events.ts';
 export type * from './hooks.ts';
 export { signalRun } from './signals.ts';

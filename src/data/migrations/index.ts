@@ -9,6 +9,7 @@ import * as m002 from './002_governance.ts';
 import * as m003 from './003_ai.ts';
 import * as m004 from './004_finance.ts';
 import * as m005 from './005_document_links.ts';
+import * as m006 from './006_payments.ts';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -20,4 +21,5 @@ export const migrations: Record<string, MigrationModule> = {
   '003_ai': m003,
   '004_finance': m004,
   '005_document_links': m005,
+  '006_payments': m006,
 };

@@ -6,3 +6,4 @@ export { findOrCreateClient } from './documents.ts';
 export { registerFinance, type FinanceSettings } from './actions.ts';
 
 export { documentByToken, publicToken, respondToQuote } from './acceptance.ts';
+export { recordPayment, paymentInput, type PaymentInput } from './payments.ts';
