@@ -97,13 +97,26 @@ export async function migrateToLatest(database: Database): Promise<{ applied: st
 }
 
 /** Opens and migrates: what `serve`, `worker` and the CLI do first. */
+/** Errors worth another try at start-up: the server is starting, restarting, or full. */
+function isTransient(error: unknown): boolean {
+  const causes: unknown[] = [error, (error as { cause?: unknown } | null)?.cause];
+  return causes.some((e) => {
+    const code = (e as { code?: unknown } | null)?.code;
+    return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '53300' || code === '57P03' || code === '40P01' || code === 'SQLITE_BUSY';
+  });
+}
+
+/** Opens and migrates: what `serve`, `worker` and the CLI do first. Transient failures are retried briefly. */
 export async function connectDatabase(config: Config, options: { poolSize?: number } = {}): Promise<Database> {
-  const database = openDatabase(config, options);
-  try {
-    await migrateToLatest(database);
-  } catch (error) {
-    await database.close();
-    throw error;
+  for (let attempt = 1; ; attempt += 1) {
+    const database = openDatabase(config, options);
+    try {
+      await migrateToLatest(database);
+      return database;
+    } catch (error) {
+      await database.close();
+      if (attempt >= 5 || !isTransient(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
   }
-  return database;
 }

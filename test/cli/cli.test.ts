@@ -87,7 +87,7 @@ for (const dialect of testDialects()) {
       const [task] = JSON.parse(list.stdout) as { id: string; runId: string }[];
       assert.ok(task);
       const nobody = await opsloop('approve', task.id);
-      assert.equal(nobody.code, 2);
+      assert.equal(nobody.code, 2, nobody.stderr);
       assert.match(nobody.stderr, /--as <email>/);
       assert.match((await opsloop('approve', task.id, '--as', 'boss@example.com')).stdout, /Approved/);
       const shown = JSON.parse((await opsloop('runs', 'show', task.runId, '--json')).stdout) as { status: string; output: unknown };
