@@ -102,7 +102,18 @@ function isTransient(error: unknown): boolean {
   const causes: unknown[] = [error, (error as { cause?: unknown } | null)?.cause];
   return causes.some((e) => {
     const code = (e as { code?: unknown } | null)?.code;
-    return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '53300' || code === '57P03' || code === '40P01' || code === 'SQLITE_BUSY';
+    const message = (e as { message?: unknown } | null)?.message;
+    if (typeof code !== 'string') return false;
+    // Connection refused/reset; PostgreSQL classes 08 (connection), 40 (rolled back: deadlock,
+    // serialization), 53 (out of resources, e.g. too many clients), 55 (lock not available),
+    // 57 (server shutting down or starting); concurrent DDL ("tuple concurrently updated").
+    return (
+      code === 'ECONNREFUSED' ||
+      code === 'ECONNRESET' ||
+      code === 'SQLITE_BUSY' ||
+      /^(08|40|53|55|57)/.test(code) ||
+      (code === 'XX000' && typeof message === 'string' && message.includes('concurrently'))
+    );
   });
 }
 
