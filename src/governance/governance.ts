@@ -16,7 +16,7 @@ import type { RunView } from '../workflow/views.ts';
 import { appendAudit, exportAudit, searchAudit, verifyAudit, type AuditEntry, type AuditQuery } from './audit.ts';
 import { GovernanceGate } from './gate.ts';
 import { defaultGraduation, suggestPromotion, type GraduationSettings, type Outcome, type Suggestion } from './graduation.ts';
-import { closeTask, decideTask, escalateOverdue, listTasks, openTask, type Decision, type TaskFilter, type TaskView } from './inbox.ts';
+import { closeTask, decideTask, escalateOverdue, getTask, listTasks, openTask, toTaskView, type Decision, type TaskFilter, type TaskView } from './inbox.ts';
 import { queueMail, recipientsOf } from './notify.ts';
 import type { Tier } from './policy/evaluate.ts';
 import { listPolicies, parsePolicy, savePolicy } from './policy/store.ts';
@@ -139,6 +139,10 @@ Run ${info.runId ?? '-'}: retry, skip or cancel it from the Inbox or with \`opsl
 
   listApprovals(filter: TaskFilter = {}): Promise<TaskView[]> {
     return listTasks(this.#db, filter);
+  }
+
+  async getApproval(taskId: string): Promise<TaskView> {
+    return toTaskView(await getTask(this.#db, taskId));
   }
 
   async decide(taskId: string, user: User, decision: Decision): Promise<TaskView> {

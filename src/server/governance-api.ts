@@ -52,9 +52,7 @@ export function mountGovernanceApi(app: Hono<AppEnv>, opsloop: OpsLoop): void {
   });
   app.get('/api/approvals/:id', async (c) => {
     userWith(c, 'viewer');
-    const [task] = (await gov.listApprovals({ status: 'all', limit: 1000 })).filter((t) => t.id === c.req.param('id'));
-    if (task === undefined) return c.json({ error: { code: 'APPROVAL_NOT_FOUND', message: `There is no approval task ${c.req.param('id')}` } }, 404);
-    return c.json({ approval: task });
+    return c.json({ approval: await gov.getApproval(c.req.param('id')) });
   });
   app.post('/api/approvals/bulk-approve', async (c) => {
     const user = userWith(c, 'reviewer');

@@ -21,7 +21,7 @@ import type { EngineHooks } from './hooks.ts';
 import { latestAttempts } from './plan.ts';
 import type { Registry } from './registry.ts';
 import { signalRun } from './signals.ts';
-import { isTerminal, RunStatus, StepStatus, Actor, type RunStatus as RunStatusT } from './states.ts';
+import { RunStatus, StepStatus, Actor, type RunStatus as RunStatusT } from './states.ts';
 import { getRunRow, loadJournal, queuedRunRow } from './store/runs.ts';
 import { WorkflowStore, type SaveResult } from './store/workflows.ts';
 import { toRunView, toStepView, type RunView } from './views.ts';
@@ -380,9 +380,5 @@ export class Engine {
       id: r.id, runId: r.run_id, stepId: r.step_id, outboxId: r.outbox_id, kind: r.kind, code: r.code, message: r.message, owner: r.owner,
       status: r.status, resolution: r.resolution, createdAt: new Date(r.created_at).toISOString(), resolvedAt: r.resolved_at === null ? null : new Date(r.resolved_at).toISOString(),
     }));
-  }
-
-  isSettledStatus(status: RunStatusT): boolean {
-    return isTerminal(status) || status === RunStatus.waiting || status === RunStatus.exception;
   }
 }

@@ -72,6 +72,9 @@ export class OutboxDispatcher {
   async dispatchDue(limit: number): Promise<number> {
     if (limit <= 0) return 0;
     const rows = await this.#claim(limit);
+    // A row can be claimed as soon as its step committed; on SQLite that commit is on disk only
+    // after the WAL fsync. Deliver nothing a power cut could still take back.
+    if (rows.length > 0) await this.#d.database.sync();
     for (const row of rows) {
       const delivery = this.#deliver(row).finally(() => this.#inFlight.delete(delivery));
       this.#inFlight.add(delivery);

@@ -13,7 +13,7 @@ import { claimRuns, releaseRun, renewLeases } from './store/runs.ts';
 import { RunStatus } from './states.ts';
 
 export interface WorkerOptions {
-  /** run claims and deliveries (false: only fires schedules and serves inline runs) */
+  /** how many runs (and deliveries) this worker advances at once; default OPSLOOP_WORKER_CONCURRENCY */
   concurrency?: number;
 }
 

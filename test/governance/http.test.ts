@@ -61,6 +61,9 @@ for (const dialect of testDialects()) {
       assert.equal(code(await call('reviewer', 'POST', `/api/approvals/${smallTask.id}/approve`, {})), 'APPROVAL_CLOSED');
       const rejected = await call('admin', 'POST', `/api/approvals/${bigTask.id}/reject`, { reason: 'too much' });
       assert.equal((rejected.json.approval as { status: string }).status, 'rejected');
+      const one = await call('viewer', 'GET', `/api/approvals/${bigTask.id}`);
+      assert.deepEqual([(one.json.approval as { status: string; reason: string }).status, (one.json.approval as { reason: string }).reason], ['rejected', 'too much']);
+      assert.equal(code(await call('viewer', 'GET', '/api/approvals/no-such-task')), 'APPROVAL_NOT_FOUND');
       await t.app.worker.drain();
       const run = await call('viewer', 'GET', `/api/runs/${smallTask.runId}`);
       assert.deepEqual((run.json.run as { output: unknown }).output, { amount: 45 });
