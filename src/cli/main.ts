@@ -195,7 +195,7 @@ export function buildCli(): Command {
       .description(description)
       .action(async (runId: string) => {
         await withApp(async (app) => {
-          const view = name === 'retry' ? await app.engine.retry(runId) : name === 'skip' ? await app.engine.skip(runId, null, 'cli') : await app.engine.cancel(runId);
+          const view = name === 'retry' ? await app.engine.retry(runId, 'cli') : name === 'skip' ? await app.engine.skip(runId, null, 'cli') : await app.engine.cancel(runId, 'cancelled from the command line', 'cli');
           print(`Run ${runId} is now ${view.status}.`);
         });
       });

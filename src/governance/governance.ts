@@ -70,6 +70,8 @@ Run ${info.runId ?? '-'}: retry, skip or cancel it from the Inbox or with \`opsl
         }
       },
       approvalClosed: (tx, info) => closeTask(tx, dialect, info),
+      runOperated: (tx, info) =>
+        appendAudit(tx, dialect, [{ actor: info.by.includes('@') ? `user:${info.by}` : info.by, action: `run.${info.action}`, subjectType: 'run', subjectId: info.runId, runId: info.runId, data: { from: info.fromStatus, reason: info.reason } }], info.now),
       effectDelivered: (tx, info) =>
         appendAudit(tx, dialect, [{ actor: 'system', action: 'effect.sent', subjectType: 'effect', subjectId: info.outboxId, runId: info.runId, data: { kind: info.kind, stepId: info.stepId, externalId: info.externalId, idempotencyKey: info.idempotencyKey } }], info.now),
       workflowSaved: (tx, info) =>
@@ -187,9 +189,8 @@ Run ${info.runId ?? '-'}: retry, skip or cancel it from the Inbox or with \`opsl
   async resolveException(runId: string, action: 'retry' | 'skip' | 'cancel', user: User): Promise<RunView> {
     if (!roleAtLeast(user.role, 'admin')) throw new AuthError('FORBIDDEN_ROLE', `${user.email} is a ${user.role}; handling exceptions needs the admin role or above`, 'forbidden');
     const engine = this.#e;
-    const view = action === 'retry' ? await engine.retry(runId) : action === 'skip' ? await engine.skip(runId, null, user.email) : await engine.cancel(runId, `cancelled by ${user.email}`);
-    await this.audit([{ actor: `user:${user.email}`, action: `exception.${action}`, subjectType: 'run', subjectId: runId, runId }]);
-    return view;
+    // The engine audits the change in its own transaction (the runOperated hook).
+    return action === 'retry' ? engine.retry(runId, user.email) : action === 'skip' ? engine.skip(runId, null, user.email) : engine.cancel(runId, `cancelled by ${user.email}`, user.email);
   }
 
   // ---- periodic work: escalations and the daily digest ----

@@ -88,16 +88,12 @@ export function mountApi(app: Hono<AppEnv>, opsloop: OpsLoop): void {
   app.post('/api/runs/:id/skip', async (c) => {
     const user = userWith(c, 'admin');
     const body = validate(skipBody, await readJson(c));
-    const run = await engine.skip(c.req.param('id'), body.output ?? null, user.email);
-    await opsloop.governance.audit([{ actor: `user:${user.email}`, action: 'exception.skip', subjectType: 'run', subjectId: run.id, runId: run.id }]);
-    return c.json({ run });
+    return c.json({ run: await engine.skip(c.req.param('id'), body.output ?? null, user.email) });
   });
   app.post('/api/runs/:id/cancel', async (c) => {
     const user = userWith(c, 'admin');
     const body = validate(cancelBody, await readJson(c));
-    const run = await engine.cancel(c.req.param('id'), body.reason ?? `cancelled by ${user.email}`);
-    await opsloop.governance.audit([{ actor: `user:${user.email}`, action: 'run.cancelled', subjectType: 'run', subjectId: run.id, runId: run.id, data: { reason: body.reason ?? null } }]);
-    return c.json({ run });
+    return c.json({ run: await engine.cancel(c.req.param('id'), body.reason ?? `cancelled by ${user.email}`, user.email) });
   });
 
   app.post('/api/events', async (c) => {

@@ -267,8 +267,8 @@ export class Engine {
   }
 
   /** Exception → queued: the failed step is tried again (a fresh attempt). */
-  async retry(runId: string): Promise<RunView> {
-    await this.#operate(runId, [RunStatus.exception], async (tx, now) => {
+  async retry(runId: string, by = 'operator'): Promise<RunView> {
+    await this.#operate(runId, [RunStatus.exception], by, null, async (tx, now) => {
       await tx.updateTable('runs').set({ status: RunStatus.queued, wake_at: now, error: null, updated_at: now }).where('id', '=', runId).execute();
       return 'retried';
     });
@@ -278,7 +278,7 @@ export class Engine {
 
   /** Exception → queued past the failed step, which is recorded as skipped with `output`. */
   async skip(runId: string, output: unknown = null, by = 'operator'): Promise<RunView> {
-    await this.#operate(runId, [RunStatus.exception], async (tx, now) => {
+    await this.#operate(runId, [RunStatus.exception], by, null, async (tx, now) => {
       const journal = latestAttempts(await loadJournal(tx, runId));
       const last = journal[journal.length - 1];
       if (last === undefined || last.status !== StepStatus.failed) {
@@ -296,8 +296,8 @@ export class Engine {
   }
 
   /** Stops a run that has not ended. */
-  async cancel(runId: string, reason = 'cancelled by operator'): Promise<RunView> {
-    await this.#operate(runId, [RunStatus.queued, RunStatus.waiting, RunStatus.exception, RunStatus.running], async (tx, now) => {
+  async cancel(runId: string, reason = 'cancelled by operator', by = 'operator'): Promise<RunView> {
+    await this.#operate(runId, [RunStatus.queued, RunStatus.waiting, RunStatus.exception, RunStatus.running], by, reason, async (tx, now) => {
       await tx
         .updateTable('runs')
         .set({ status: RunStatus.cancelled, error: JSON.stringify({ code: 'CANCELLED', message: reason }), ended_at: now, updated_at: now, lease_owner: null, lease_expires_at: null, wake_at: null })
@@ -308,7 +308,7 @@ export class Engine {
     return this.getRun(runId);
   }
 
-  async #operate(runId: string, allowed: RunStatusT[], work: (tx: Parameters<Parameters<Committer['unit']>[0]>[0], now: number) => Promise<string>): Promise<void> {
+  async #operate(runId: string, allowed: RunStatusT[], by: string, reason: string | null, work: (tx: Parameters<Parameters<Committer['unit']>[0]>[0], now: number) => Promise<string>): Promise<void> {
     await this.committer.unit(async (tx) => {
       const now = this.clock.now();
       const row = await getRunRow(tx, runId);
@@ -318,6 +318,7 @@ export class Engine {
       }
       const resolution = await work(tx, now);
       await tx.updateTable('exceptions').set({ status: 'resolved', resolution, resolved_at: now }).where('run_id', '=', runId).where('status', '=', 'open').execute();
+      await this.hooks.runOperated?.(tx, { runId, action: resolution, by, fromStatus: row.status, reason, now });
       await notifyWorkers(tx, this.database.dialect);
     });
   }

@@ -78,7 +78,20 @@ export interface ExceptionRaisedInfo {
   now: number;
 }
 
+export interface RunOperatedInfo {
+  runId: string;
+  /** retried, skipped or cancelled */
+  action: string;
+  /** who did it: an email, `cli`, or `operator` */
+  by: string;
+  fromStatus: string;
+  reason: string | null;
+  now: number;
+}
+
 export interface EngineHooks {
+  /** an operator retried, skipped or cancelled a run (in the same transaction) */
+  runOperated?(tx: Tx, info: RunOperatedInfo): Promise<void>;
   exceptionRaised?(tx: Tx, info: ExceptionRaisedInfo): Promise<void>;
   runStarted?(tx: Tx, info: RunStartedInfo): Promise<void>;
   approvalOpened?(tx: Tx, info: ApprovalOpenedInfo): Promise<void>;

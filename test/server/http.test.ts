@@ -158,6 +158,8 @@ for (const dialect of testDialects()) {
       const other = (await (await post('/api/workflows/hold/runs', { input: {}, wait: 1000 })).json()) as { run: { id: string } };
       const cancelled = await post(`/api/runs/${other.run.id}/cancel`, { reason: 'duplicate' });
       assert.equal(((await cancelled.json()) as { run: { status: string } }).run.status, 'cancelled');
+      const [entry] = await t.app.governance.searchAudit({ runId: other.run.id, action: 'run.cancelled' });
+      assert.deepEqual([entry?.actor, (entry?.data as { reason: string }).reason], ['user:owner@example.com', 'duplicate'], 'the cancellation is audited with who and why');
     });
 
     test('events can be emitted over the API', async () => {
