@@ -131,3 +131,13 @@ export function describeError(error: unknown): { code: string; message: string; 
   if (error instanceof Error) return { code: 'STEP_FAILED', message: error.message, name: error.name };
   return { code: 'STEP_FAILED', message: String(error), name: 'Error' };
 }
+
+/**
+ * The same error as a NonRetriableError, keeping its code: for input that cannot be read (a
+ * sentence, a document), which will not read better on a retry.
+ */
+export function asNonRetriable(error: unknown, fallbackCode: string): NonRetriableError {
+  if (error instanceof NonRetriableError) return error;
+  const code = error instanceof OpsLoopError ? error.code : fallbackCode;
+  return new NonRetriableError(messageOf(error), { code, cause: error });
+}

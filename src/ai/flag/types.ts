@@ -1,14 +1,8 @@
 /** Public types of the FLAG skill. See index.ts for the rules each anomaly code follows. */
+import { DocumentKind as DraftDocumentKind } from '../draft/types.ts';
 
-export const DocumentKind = {
-  invoice: 'invoice',
-  bill: 'bill',
-  quote: 'quote',
-  estimate: 'estimate',
-  purchaseOrder: 'purchase_order',
-  creditNote: 'credit_note',
-  receipt: 'receipt',
-} as const;
+/** The document kinds of the rest of OpsLoop, plus incoming bills. */
+export const DocumentKind = { ...DraftDocumentKind, bill: 'bill' } as const;
 export type DocumentKind = (typeof DocumentKind)[keyof typeof DocumentKind];
 
 export const Direction = { outgoing: 'outgoing', incoming: 'incoming' } as const;

@@ -10,7 +10,7 @@
  *   draft.reply     a customer message, an intent and records → a reply draft (never sent by the skill)
  */
 import { z } from 'zod';
-import { NonRetriableError } from '../../core/errors.ts';
+import { asNonRetriable } from '../../core/errors.ts';
 import type { Registry, SkillDefinition } from '../../workflow/registry.ts';
 import { createDocumentLoader, documentLines, type DocumentLoader } from '../documents/index.ts';
 import { parseDocumentSentence } from '../draft/index.ts';
@@ -41,8 +41,7 @@ export const draftDocumentSkill: SkillDefinition<z.infer<typeof draftInput>> = {
       const confidences = Object.values(document.confidence) as number[];
       return Promise.resolve({ output: document, confidence: Math.min(...confidences), fieldConfidence: { ...document.confidence }, provider: 'builtin' });
     } catch (error) {
-      // A sentence that cannot be read will not read better on a retry.
-      throw new NonRetriableError((error as Error).message, { code: (error as { code?: string }).code ?? 'DRAFT_FAILED', cause: error });
+      throw asNonRetriable(error, 'DRAFT_FAILED');
     }
   },
 };
@@ -152,7 +151,7 @@ export const flagSkill: SkillDefinition<z.infer<typeof flagInput>> = {
       const result = flagDocument(input.document as unknown as FlagDocument, input.history as unknown as FlagDocument[], { today });
       return Promise.resolve({ output: { anomalies: result.anomalies, checked: result.checked, clean: result.anomalies.length === 0 }, confidence: result.confidence, provider: 'builtin' });
     } catch (error) {
-      throw new NonRetriableError((error as Error).message, { code: (error as { code?: string }).code ?? 'FLAG_FAILED', cause: error });
+      throw asNonRetriable(error, 'FLAG_FAILED');
     }
   },
 };

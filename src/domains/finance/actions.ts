@@ -9,7 +9,7 @@
  */
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
-import { NonRetriableError } from '../../core/errors.ts';
+import { asNonRetriable, NonRetriableError } from '../../core/errors.ts';
 import type { Database } from '../../data/database.ts';
 import { messageIdFor } from '../../actions/index.ts';
 import { parseDocumentSentence } from '../../ai/draft/index.ts';
@@ -39,7 +39,7 @@ export function registerFinance(registry: Registry, database: Database, settings
       try {
         draft = parseDocumentSentence(input.sentence, { today: input.today ?? new Date(ctx.now()).toISOString().slice(0, 10) });
       } catch (error) {
-        throw new NonRetriableError((error as Error).message, { code: (error as { code?: string }).code ?? 'DRAFT_FAILED', cause: error });
+        throw asNonRetriable(error, 'DRAFT_FAILED');
       }
       return createDraftDocument(ctx.tx, draft, { dialect: database.dialect, pattern: defaultPatterns[draft.kind], actor: `run:${ctx.runId}`, source: `run:${ctx.runId}`, now: ctx.now() });
     },
