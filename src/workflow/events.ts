@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { newId } from '../core/ids.ts';
 import { parseJsonColumn, toJsonColumn } from '../core/json.ts';
 import { Dialect } from '../data/dialect.ts';
-import { evaluate, parseExpression } from './expression/index.ts';
+import { evaluate, isTruthy, parseExpression } from './expression/index.ts';
 import type { EventTrigger } from './definition/schema.ts';
 import { RunStatus } from './states.ts';
 import { queuedRunRow, type Queryable } from './store/runs.ts';
@@ -87,7 +87,7 @@ export async function emitEvent(tx: Queryable, dialect: Dialect, event: DomainEv
       let pass: boolean;
       try {
         const value = evaluate(parseExpression(config.filter), scope);
-        pass = value !== null && value !== undefined && value !== false && value !== 0 && value !== '';
+        pass = isTruthy(value);
       } catch {
         pass = false;
       }

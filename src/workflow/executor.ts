@@ -16,7 +16,7 @@ import type { DB } from '../data/schema.ts';
 import type { Committer } from './committer.ts';
 import type { ActionStep, AiStep, StepDefinition, WorkflowDefinition } from './definition/schema.ts';
 import { parseDuration } from './duration.ts';
-import { evaluateSource, renderTemplate, compileTemplate, type Template } from './expression/index.ts';
+import { evaluateSource, isTruthy, renderTemplate, compileTemplate, type Template } from './expression/index.ts';
 import type { Gate, GateVerdict } from './gate.ts';
 import type { EngineHooks } from './hooks.ts';
 import { defaultNext, planNext, ReplayMismatchError, type JournalEntry, type Plan } from './plan.ts';
@@ -24,7 +24,8 @@ import type { Registry, SkillResult, StepRef } from './registry.ts';
 import { decideRetry, defaultRetryPolicy } from './retry.ts';
 import { runScope } from './scope.ts';
 import { RunStatus, StepStatus, Actor } from './states.ts';
-import { consumeSignal, takeEarlierEvent, type Queryable } from './store/runs.ts';
+import { consumeSignal, lockRunRow, takeEarlierEvent, type Queryable } from './store/runs.ts';
+import { waitMeta } from './waits.ts';
 import { UnitDraft, type RunFinal, type RunInMemory } from './draft.ts';
 import { emitEvent, lockCorrelation } from './events.ts';
 import { pendingOutboxRow } from './outbox.ts';
@@ -157,7 +158,7 @@ export class Executor {
         try {
           const scope = runScope(draft.run, draft.journal);
           for (const c of step.cases) {
-            if (truthy(evaluateSource(c.when, scope, { now: this.#d.now }))) {
+            if (isTruthy(evaluateSource(c.when, scope, { now: this.#d.now }))) {
               chosen = c.next;
               break;
             }
@@ -187,7 +188,7 @@ export class Executor {
       case 'wait': {
         let meta: Record<string, unknown>;
         try {
-          meta = this.#waitMeta(step, draft, now);
+          meta = waitMeta(step, runScope(draft.run, draft.journal), now, this.#d.now);
         } catch (error) {
           return this.#failed(draft, step, seq, attempt, error, now);
         }
@@ -236,26 +237,6 @@ export class Executor {
     }
   }
 
-  #waitMeta(step: Extract<StepDefinition, { type: 'wait' }>, draft: UnitDraft, now: number): Record<string, unknown> {
-    if (step.duration !== undefined) return { deadline: now + (parseDuration(step.duration) ?? 0) };
-    const scope = runScope(draft.run, draft.journal);
-    if (step.until !== undefined) {
-      const value = evaluateSource(step.until, scope, { now: this.#d.now });
-      const at = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : Number.NaN;
-      if (!Number.isFinite(at)) throw new NonRetriableError(`Wait "${step.id}": "until" gave ${JSON.stringify(value)}, not a date`, { code: 'WAIT_UNTIL_INVALID' });
-      return { deadline: at };
-    }
-    const key = step.key === undefined ? null : evaluateSource(step.key, scope, { now: this.#d.now });
-    if (step.key !== undefined && (key === null || key === undefined || typeof key === 'object')) {
-      throw new NonRetriableError(`Wait "${step.id}": the correlation key gave ${JSON.stringify(key)}; it must be a string or number`, { code: 'WAIT_KEY_INVALID' });
-    }
-    return {
-      event: step.event,
-      key: key === null ? null : String(key),
-      deadline: step.timeout === undefined ? null : now + (parseDuration(step.timeout) ?? 0),
-    };
-  }
-
   /** A waiting entry: take its signal, or its timeout, or keep waiting. */
   async #resume(tx: Transaction<DB>, draft: UnitDraft, step: StepDefinition, entry: JournalEntry): Promise<Flow> {
     const now = draft.now;
@@ -268,7 +249,7 @@ export class Executor {
     if (signalName !== null) {
       // PostgreSQL: hold the run row (and the correlation) before looking for a signal, so a
       // signal or event committed meanwhile either is seen here or sees this run waiting.
-      await lockRunRow(tx, this.#d.dialect, draft.run.id, draft.run.persisted);
+      if (draft.run.persisted) await lockRunRow(tx, this.#d.dialect, draft.run.id);
       if (key !== null) await lockCorrelation(tx, this.#d.dialect, signalName, key);
       const signal =
         (await consumeSignal(tx, draft.run.id, signalName, now)) ??
@@ -541,12 +522,5 @@ export class Executor {
   }
 }
 
-async function lockRunRow(tx: Transaction<DB>, dialect: Dialect, runId: string, persisted: boolean): Promise<void> {
-  if (dialect !== 'postgres' || !persisted) return;
-  await sql`select 1 from runs where id = ${runId} for update`.execute(tx);
-}
 
-function truthy(value: unknown): boolean {
-  return value !== null && value !== undefined && value !== false && value !== 0 && value !== '';
-}
 

@@ -2,14 +2,13 @@
  * Signals addressed to one run: approval decisions, and any named message a wait step expects.
  * A signal that arrives before the run waits for it is kept and taken when the run gets there.
  */
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { toJsonColumn } from '../core/json.ts';
-import { Dialect } from '../data/dialect.ts';
+import type { Dialect } from '../data/dialect.ts';
 import { notifyWorkers } from './events.ts';
 import { RunStatus } from './states.ts';
-import type { Queryable } from './store/runs.ts';
+import { lockRunRow, type Queryable } from './store/runs.ts';
 
 /** The payload of an `approval` signal. */
 export const approvalDecisionSchema = z
@@ -37,7 +36,7 @@ export async function signalRun(tx: Queryable, dialect: Dialect, runId: string, 
       });
     }
   }
-  if (dialect === Dialect.postgres) await sql`select 1 from runs where id = ${runId} for update`.execute(tx);
+  await lockRunRow(tx, dialect, runId);
   const run = await tx.selectFrom('runs').select(['status', 'wait_name']).where('id', '=', runId).executeTakeFirst();
   if (run === undefined) throw new NotFoundError('RUN_NOT_FOUND', `There is no run ${runId}`, { details: { runId } });
   if (run.status === RunStatus.completed || run.status === RunStatus.cancelled) {

@@ -3,7 +3,7 @@
  * the facts of the case (output, confidences, what the database knows), the strictest outcome
  * wins, and the verdict carries every reason (rule id, message, value) for the inbox.
  */
-import { evaluateSource } from '../../workflow/expression/index.ts';
+import { evaluateSource, isTruthy } from '../../workflow/expression/index.ts';
 import type { PolicyRule } from './schema.ts';
 
 export type Tier = 'auto' | 'review' | 'human';
@@ -85,7 +85,7 @@ export function evaluatePolicies(stepTier: Tier, rules: { policy: string; rule: 
         const value = eval_(rule.when);
         const failed = typeof value === 'object' && value !== null && 'error' in value;
         if (failed) matched = { message: `rule could not be checked: ${(value as { error: string }).error}` };
-        else if (value !== null && value !== undefined && value !== false && value !== 0 && value !== '') matched = { message: rule.message ?? `rule ${rule.id} failed` };
+        else if (isTruthy(value)) matched = { message: rule.message ?? `rule ${rule.id} failed` };
         break;
       }
       case 'first_time': {

@@ -41,6 +41,8 @@ export { evaluateSource } from './cache.ts';
 export { referencedRoots } from './roots.ts';
 export { compileTemplate, isTemplateString, renderTemplate } from './template.ts';
 export { functionNames } from './functions.ts';
+/** Whether a condition's value counts as true (the language's one rule for conditions). */
+export { isTruthy } from './values.ts';
 
 /**
  * Parses an expression. Throws `EXPRESSION_INVALID` naming the position and what was expected,

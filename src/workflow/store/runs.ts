@@ -166,6 +166,12 @@ export async function releaseRun(db: Queryable, runId: string, owner: string, no
     .execute();
 }
 
+/** PostgreSQL: locks the run's row until the transaction ends (SQLite has one writer anyway). */
+export async function lockRunRow(tx: Queryable, dialect: Dialect, runId: string): Promise<void> {
+  if (dialect !== Dialect.postgres) return;
+  await sql`select 1 from runs where id = ${runId} for update`.execute(tx);
+}
+
 /** Consumes the oldest unconsumed signal with this name addressed to the run. */
 export async function consumeSignal(q: Queryable, runId: string, name: string, now: number): Promise<{ payload: unknown; id: number; eventId: number | null } | null> {
   const row = await q
