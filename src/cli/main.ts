@@ -11,6 +11,7 @@ import { formatRunList, formatRunTimeline } from './format.ts';
 import { addGovernanceCommands } from './governance.ts';
 import { addAiCommands } from './ai.ts';
 import { addFinanceCommands } from './finance.ts';
+import { addBankingCommands } from './banking.ts';
 
 function parseJsonOption(value: string | undefined, name: string): unknown {
   if (value === undefined) return undefined;
@@ -217,6 +218,7 @@ export function buildCli(): Command {
   addGovernanceCommands(program, withApp, print);
   addAiCommands(program, withApp, print);
   addFinanceCommands(program, withApp, print);
+  addBankingCommands(program, withApp, print);
   return program;
 }
 

@@ -3,6 +3,11 @@
  * JSON is stored as text and parsed in the repositories, the same on SQLite and PostgreSQL.
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { BankingTables } from './tables/banking.ts';
+import type { PayLinkTables } from './tables/paylinks.ts';
+import type { SessionTables } from './tables/sessions.ts';
+import type { RecurringTables } from './tables/recurring.ts';
+import type { ReminderTables } from './tables/reminders.ts';
 
 export interface WorkflowsTable {
   id: string;
@@ -347,7 +352,8 @@ export interface PaymentsTable {
   created_at: number;
 }
 
-export interface DB {
+/** Every table: the engine's, governance's and finance's here; later areas in ./tables/. */
+export interface DB extends BankingTables, PayLinkTables, SessionTables, RecurringTables, ReminderTables {
   workflows: WorkflowsTable;
   workflow_versions: WorkflowVersionsTable;
   triggers: TriggersTable;

@@ -10,6 +10,11 @@ import * as m003 from './003_ai.ts';
 import * as m004 from './004_finance.ts';
 import * as m005 from './005_document_links.ts';
 import * as m006 from './006_payments.ts';
+import * as m007 from './007_banking.ts';
+import * as m008 from './008_paylinks.ts';
+import * as m009 from './009_sessions.ts';
+import * as m010 from './010_recurring.ts';
+import * as m011 from './011_reminders.ts';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -22,4 +27,9 @@ export const migrations: Record<string, MigrationModule> = {
   '004_finance': m004,
   '005_document_links': m005,
   '006_payments': m006,
+  '007_banking': m007,
+  '008_paylinks': m008,
+  '009_sessions': m009,
+  '010_recurring': m010,
+  '011_reminders': m011,
 };
