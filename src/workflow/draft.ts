@@ -7,6 +7,7 @@ import { ErrorCategory, OpsLoopError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { toJsonColumn } from '../core/json.ts';
 import type { NewOutboxRow, RunUpdate } from '../data/schema.ts';
+import type { NewSignalRow } from './store/runs.ts';
 import type { JournalEntry } from './plan.ts';
 import type { WorkflowDefinition } from './definition/schema.ts';
 import type { EngineHooks } from './hooks.ts';
@@ -56,6 +57,8 @@ export class UnitDraft {
   readonly #inserted: JournalEntry[] = [];
   readonly #updated = new Map<string, JournalEntry>();
   readonly effects: NewOutboxRow[] = [];
+  /** events a run not yet saved has used (its waits' wake-ups), written after the run row */
+  readonly usedEvents: NewSignalRow[] = [];
   readonly exceptions: NewException[] = [];
   final: RunFinal | null = null;
 
@@ -128,6 +131,7 @@ export class UnitDraft {
       ]);
       await hooks.runStarted?.(tx, { runId: this.run.id, workflowId: this.run.workflowId, version: this.run.version, trigger: this.run.trigger, now: this.now });
       await insertRows(tx, dialect, 'run_steps', journalColumns, this.#inserted.map((e) => toJournalRow(this.run.id, e)));
+      if (this.usedEvents.length > 0) await tx.insertInto('signals').values(this.usedEvents).execute();
     } else {
       const ok = await updateRunIfLeased(tx, this.run.id, owner, patch);
       if (!ok) throw new LeaseLostError(this.run.id);

@@ -200,9 +200,11 @@ export class Executor {
         let data: unknown;
         let amount: unknown = null;
         let currency: unknown = null;
+        let title: string = step.id;
         try {
           const scope = runScope(draft.run, draft.journal);
           data = step.data === undefined ? scope.steps : this.#render(step.data, draft);
+          title = step.title === undefined ? (step.name ?? step.id) : String(this.#render(step.title, draft));
           if (step.amount !== undefined) amount = evaluateSource(step.amount, scope, { now: this.#d.now });
           if (step.currency !== undefined) currency = evaluateSource(step.currency, scope, { now: this.#d.now });
         } catch (error) {
@@ -218,7 +220,7 @@ export class Executor {
           meta: {
             awaiting: 'approval',
             deadline,
-            title: step.title ?? step.name ?? step.id,
+            title,
             assignee: step.assignee ?? null,
             amount: typeof amount === 'number' ? amount : null,
             currency: typeof currency === 'string' ? currency : null,
@@ -253,7 +255,7 @@ export class Executor {
       if (key !== null) await lockCorrelation(tx, this.#d.dialect, signalName, key);
       const signal =
         (await consumeSignal(tx, draft.run.id, signalName, now)) ??
-        (key !== null && !awaitingApproval ? await takeEarlierEvent(tx, draft.run.id, draft.run.createdAt, signalName, key, now) : null);
+        (key !== null && !awaitingApproval ? await takeEarlierEvent(tx, draft.run.id, draft.run.createdAt, signalName, key, now, draft.run.persisted ? undefined : draft.usedEvents) : null);
       if (signal !== null) {
         if (!awaitingApproval) {
           draft.replace({ ...entry, status: StepStatus.completed, output: signal.payload ?? null, endedAt: now });

@@ -76,6 +76,7 @@ const approvalStep = z
   .object({
     ...stepBase,
     type: z.literal('approval'),
+    /** what the person is asked (a template over run data, e.g. "Pay {{ input.vendor }}?") */
     title: z.string().max(300).optional(),
     assignee: z.string().max(200).optional(),
     /** what the person is asked to approve (a template over run data) */
@@ -98,7 +99,7 @@ const waitStep = z
     type: z.literal('wait'),
     /** sleep for this long */
     duration: duration.optional(),
-    /** sleep until this instant (an expression giving an ISO date or date-time) */
+    /** sleep until this instant (an expression giving an ISO date or date-time); with "event": the deadline */
     until: expression.optional(),
     /** wait for a signal to this run, or a domain event, with this name */
     event: z.string().min(1).max(200).optional(),
@@ -108,11 +109,12 @@ const waitStep = z
     onTimeout: slug.optional(),
   })
   .strict()
-  .refine((s) => [s.duration, s.until, s.event].filter((v) => v !== undefined).length === 1, {
+  .refine((s) => [s.duration, s.event === undefined ? s.until : undefined, s.event].filter((v) => v !== undefined).length === 1, {
     message: 'a wait step needs exactly one of "duration", "until" or "event"',
   })
   .refine((s) => s.key === undefined || s.event !== undefined, { message: '"key" goes with "event"', path: ['key'] })
-  .refine((s) => s.timeout === undefined || s.event !== undefined, { message: '"timeout" goes with "event"', path: ['timeout'] });
+  .refine((s) => s.timeout === undefined || s.event !== undefined, { message: '"timeout" goes with "event"', path: ['timeout'] })
+  .refine((s) => s.timeout === undefined || s.until === undefined, { message: 'an event wait ends at "timeout" or "until", not both', path: ['until'] });
 
 const branchStep = z
   .object({

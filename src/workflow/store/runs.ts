@@ -4,7 +4,10 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { parseJsonColumn, toJsonColumn } from '../../core/json.ts';
-import type { DB, NewRunRow, NewRunStepRow, RunRow, RunStepRow, RunUpdate } from '../../data/schema.ts';
+import type { Insertable } from 'kysely';
+import type { DB, NewRunRow, NewRunStepRow, RunRow, RunStepRow, RunUpdate, SignalsTable } from '../../data/schema.ts';
+
+export type NewSignalRow = Insertable<SignalsTable>;
 import { Dialect } from '../../data/dialect.ts';
 import { insertRows } from '../../data/fast-insert.ts';
 import type { JournalEntry } from '../plan.ts';
@@ -192,13 +195,24 @@ export async function consumeSignal(q: Queryable, runId: string, name: string, n
  * A domain event with this name and key emitted since the run started and not yet used by it:
  * an event that arrived before the run reached its wait still counts.
  */
-export async function takeEarlierEvent(q: Queryable, runId: string, runCreatedAt: number, name: string, key: string, now: number): Promise<{ payload: unknown } | null> {
+export async function takeEarlierEvent(
+  q: Queryable,
+  runId: string,
+  runCreatedAt: number,
+  name: string,
+  key: string,
+  now: number,
+  /** a run not yet in the database: its used events are kept here and written after the run row */
+  unsaved?: NewSignalRow[],
+): Promise<{ payload: unknown } | null> {
+  const used = (unsaved ?? []).map((s) => s.event_id).filter((id): id is number => id !== null && id !== undefined);
   const event = await q
     .selectFrom('events')
     .select(['id', 'payload'])
     .where('name', '=', name)
     .where('key', '=', key)
     .where('created_at', '>=', runCreatedAt)
+    .$if(used.length > 0, (qb) => qb.where('id', 'not in', used))
     .where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom('signals').select(sql.lit(1).as('one')).where('signals.run_id', '=', runId).whereRef('signals.event_id', '=', 'events.id'))),
     )
@@ -206,6 +220,8 @@ export async function takeEarlierEvent(q: Queryable, runId: string, runCreatedAt
     .limit(1)
     .executeTakeFirst();
   if (event === undefined) return null;
-  await q.insertInto('signals').values({ run_id: runId, name, payload: event.payload, event_id: event.id, created_at: now, consumed_at: now }).execute();
+  const row = { run_id: runId, name, payload: event.payload, event_id: event.id, created_at: now, consumed_at: now };
+  if (unsaved === undefined) await q.insertInto('signals').values(row).execute();
+  else unsaved.push(row);
   return { payload: parseJsonColumn(event.payload) };
 }
