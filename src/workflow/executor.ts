@@ -200,7 +200,7 @@ export class Executor {
         let data: unknown;
         let amount: unknown = null;
         let currency: unknown = null;
-        let title: string = step.id;
+        let title: string;
         try {
           const scope = runScope(draft.run, draft.journal);
           data = step.data === undefined ? scope.steps : this.#render(step.data, draft);
@@ -402,6 +402,7 @@ export class Executor {
       now: () => now,
       ...(result.confidence === undefined ? {} : { confidence: result.confidence }),
       ...(result.fieldConfidence === undefined ? {} : { fieldConfidence: result.fieldConfidence }),
+      ...(result.calibration === undefined ? {} : { calibration: result.calibration }),
     });
     const flow = await this.#applyVerdict(tx, draft, step, entry, verdict);
     // On 'continue' the steps that follow run in this same unit.
