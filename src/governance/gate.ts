@@ -1,14 +1,15 @@
 /**
  * The governance gate: for every proposing step, the step's tier and the rules of its policies
- * decide — continue (auto), ask a person (review / human), or raise an exception. The verdict and
- * the proposal are audited in the step's transaction.
+ * decide — continue (auto), ask a person (review / human), or raise an exception. An AI step whose
+ * policies have no confidence rule is `auto` only at or above its skill's calibrated threshold
+ * (see `withDefaultRules`). The verdict and the proposal are audited in the step's transaction.
  */
 import { evaluateSource } from '../workflow/expression/index.ts';
 import type { Gate, GateContext, GateVerdict } from '../workflow/gate.ts';
 import type { Dialect } from '../data/dialect.ts';
 import type { Queryable } from '../workflow/store/runs.ts';
 import { appendAudit } from './audit.ts';
-import { evaluatePolicies, periodStart, type Tier, type Verdict } from './policy/evaluate.ts';
+import { evaluatePolicies, periodStart, withDefaultRules, type Tier, type Verdict } from './policy/evaluate.ts';
 import type { PolicyRule } from './policy/schema.ts';
 import { currentPolicy } from './policy/store.ts';
 
@@ -46,13 +47,14 @@ export class GovernanceGate implements Gate {
     const now = ctx.now();
     const stepTier: Tier = ('tier' in step && step.tier !== undefined ? step.tier : 'auto') as Tier;
     const policyIds = 'policies' in step ? (step.policies ?? []) : [];
-    const rules: { policy: string; rule: PolicyRule }[] = [];
+    const declared: { policy: string; rule: PolicyRule }[] = [];
     const versions: { id: string; version: number }[] = [];
     for (const id of policyIds) {
       const { version, definition } = await currentPolicy(tx, id);
       versions.push({ id, version });
-      for (const rule of definition.rules) rules.push({ policy: id, rule });
+      for (const rule of definition.rules) declared.push({ policy: id, rule });
     }
+    const rules = withDefaultRules(step.type, declared, ctx.calibration);
     // Facts from the database, gathered before the pure evaluation.
     const seen = new Set<string>();
     const totals = new Map<string, number>();
@@ -75,6 +77,7 @@ export class GovernanceGate implements Gate {
       scope: ctx.scope,
       ...(ctx.confidence === undefined ? {} : { confidence: ctx.confidence }),
       ...(ctx.fieldConfidence === undefined ? {} : { fieldConfidence: ctx.fieldConfidence }),
+      ...(ctx.calibration === undefined ? {} : { calibration: ctx.calibration }),
       seen: (namespace, value) => seen.has(`${namespace}\u0001${value}`),
       counterTotal: (counter, period) => totals.get(`${counter}\u0001${period}`) ?? 0,
     });
@@ -82,7 +85,7 @@ export class GovernanceGate implements Gate {
       tx,
       this.#dialect,
       [
-        { actor: step.type === 'ai' ? 'ai' : 'system', action: 'step.proposed', subjectType: 'step', subjectId: `${ctx.runId}:${ctx.seq}`, runId: ctx.runId, data: { stepId: step.id, output: ctx.output, confidence: ctx.confidence ?? null, fieldConfidence: ctx.fieldConfidence ?? null } },
+        { actor: step.type === 'ai' ? 'ai' : 'system', action: 'step.proposed', subjectType: 'step', subjectId: `${ctx.runId}:${ctx.seq}`, runId: ctx.runId, data: { stepId: step.id, output: ctx.output, confidence: ctx.confidence ?? null, fieldConfidence: ctx.fieldConfidence ?? null, calibration: ctx.calibration ?? null } },
         { actor: 'system', action: 'policy.verdict', subjectType: 'step', subjectId: `${ctx.runId}:${ctx.seq}`, runId: ctx.runId, data: { stepId: step.id, stepTier, tier: verdict.tier, exception: verdict.exception, reasons: verdict.reasons, policies: versions } },
       ],
       now,

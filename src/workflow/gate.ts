@@ -6,7 +6,7 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../data/schema.ts';
 import type { StepDefinition } from './definition/schema.ts';
-import type { StepRef } from './registry.ts';
+import type { SkillCalibration, StepRef } from './registry.ts';
 
 export interface GateReason {
   rule: string;
@@ -38,6 +38,8 @@ export interface GateContext extends StepRef {
   readonly scope: Record<string, unknown>;
   readonly confidence?: number;
   readonly fieldConfidence?: Record<string, number>;
+  /** the skill's calibrated threshold, when it reports one */
+  readonly calibration?: SkillCalibration;
   now(): number;
 }
 

@@ -58,11 +58,26 @@ export interface SkillContext extends StepRef {
   readonly log: Logger;
 }
 
+/**
+ * A skill's calibrated threshold: answers at or above it were right `precision` of the time on
+ * held-out data (`precision` absent: a documented default, not yet measured).
+ */
+export interface SkillCalibration {
+  threshold: number;
+  precision?: number;
+  /** Per-field thresholds where the skill measured them (fields without one use `threshold`). */
+  fields?: Record<string, number>;
+  /** Where the threshold comes from, for people reading a verdict. */
+  source: string;
+}
+
 export interface SkillResult {
   output: unknown;
   /** 0..1, calibrated: the gate compares it with policy thresholds. */
   confidence?: number;
   fieldConfidence?: Record<string, number>;
+  /** The threshold the governance gate uses for this skill's `auto` by default. */
+  calibration?: SkillCalibration;
   evidence?: unknown;
   provider?: string;
   usage?: { promptTokens?: number; completionTokens?: number; costMicros?: number };

@@ -1,7 +1,7 @@
 /** Pure governance decisions: policy verdicts, promotion suggestions, diffs, periods. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluatePolicies, jsonDiff, parsePolicy, periodStart, suggestPromotion, type PolicyFacts, type PolicyRule, type Tier } from '../../src/governance/index.ts';
+import { calibratedDefaultRule, evaluatePolicies, jsonDiff, parsePolicy, periodStart, suggestPromotion, withDefaultRules, type Calibration, type PolicyFacts, type PolicyRule, type Tier } from '../../src/governance/index.ts';
 
 const policy = parsePolicy(`
 id: invoices
@@ -59,6 +59,68 @@ describe('policy verdicts', () => {
     assert.throws(() => parsePolicy('id: p\nrules: [{ id: a, type: threshold, value: x, over: 1 }]'), /rules\[0\].*exactly one of "tier"/);
     assert.throws(() => parsePolicy('id: p\nrules: [{ id: a, type: nope, tier: review }]'), /POLICY_INVALID|rules\[0\]/);
     assert.throws(() => parsePolicy('id: p\nrules: []'), /at least one rule/);
+  });
+});
+
+describe('confidence against the calibrated threshold', () => {
+  const calibrated = parsePolicy('id: calibrated\nrules: [{ id: sure, type: confidence, min: calibrated, tier: review }]');
+  const perTotal = parsePolicy('id: per-total\nrules: [{ id: sure-total, type: confidence, below: calibrated, fields: [total], tier: review }]');
+  const numeric = parsePolicy('id: numeric\nrules: [{ id: low, type: confidence, min: 0.5, tier: review }]');
+  const asRules = (p: typeof calibrated) => p.rules.map((rule) => ({ policy: p.id, rule }));
+  const classifier: Calibration = { threshold: 0.86, precision: 0.99, source: 'classifier "support"' };
+  const reader: Calibration = { threshold: 0.978, precision: 0.99, fields: { vendor: 1, total: 0.949, issueDate: 0.535 }, source: 'SROIE' };
+  const base = (extra: Partial<PolicyFacts>): PolicyFacts => ({ scope: { output: {} }, seen: () => true, counterTotal: () => 0, ...extra });
+
+  test('under the skill’s calibrated threshold asks a person, and the reason names the threshold', () => {
+    const verdict = evaluatePolicies('auto', asRules(calibrated), base({ confidence: 0.71, calibration: classifier }));
+    assert.equal(verdict.tier, 'review');
+    assert.deepEqual(verdict.reasons.map((r) => r.message), ['confidence 0.71 below the calibrated 0.86 for 99% precision']);
+  });
+  test('at or above it the step stays auto', () => {
+    assert.equal(evaluatePolicies('auto', asRules(calibrated), base({ confidence: 0.86, calibration: classifier })).tier, 'auto');
+    assert.equal(evaluatePolicies('auto', asRules(calibrated), base({ confidence: 0.97, calibration: classifier })).reasons.length, 0);
+  });
+  test('close values are shown with the digits that tell them apart', () => {
+    const verdict = evaluatePolicies('auto', asRules(calibrated), base({ confidence: 0.8595, calibration: classifier }));
+    assert.equal(verdict.reasons[0]?.message, 'confidence 0.8595 below the calibrated 0.8600 for 99% precision');
+  });
+  test('a skill that calibrated its fields is judged per field, each against its own threshold', () => {
+    const fieldConfidence = { vendor: 0.999, total: 0.95, issueDate: 0.6, currency: 0.9 };
+    const verdict = evaluatePolicies('auto', asRules(calibrated), base({ confidence: 0.6, fieldConfidence, calibration: reader }));
+    assert.equal(verdict.tier, 'review');
+    assert.deepEqual(verdict.reasons[0]?.value, ['vendor', 'currency'], 'issueDate passes its own 0.535; currency has no threshold of its own and uses the pooled 0.978');
+    assert.match(verdict.reasons[0]?.message ?? '', /vendor 0\.999 below the calibrated 1\.000 for 99% precision; currency 0\.90 below the calibrated 0\.98 for 99% precision/);
+    const named = evaluatePolicies('auto', asRules(perTotal), base({ confidence: 0.6, fieldConfidence, calibration: reader }));
+    assert.equal(named.tier, 'auto', 'a rule naming fields checks only those: total 0.95 ≥ 0.949');
+  });
+  test('a documented default that was never measured says so', () => {
+    const verdict = evaluatePolicies('auto', asRules(calibrated), base({ confidence: 0.3, calibration: { threshold: 0.8, source: 'draft.document default' } }));
+    assert.equal(verdict.reasons[0]?.message, 'confidence 0.30 below the default 0.80 (not calibrated yet)');
+  });
+  test('asking for the calibrated threshold of a skill that has none is a reason, not a silent pass', () => {
+    const verdict = evaluatePolicies('auto', asRules(calibrated), base({ confidence: 0.99 }));
+    assert.equal(verdict.tier, 'review');
+    assert.match(verdict.reasons[0]?.message ?? '', /no calibrated threshold/);
+  });
+  test('explicit numeric rules keep their meaning; min and below say the same', () => {
+    assert.equal(evaluatePolicies('auto', asRules(numeric), base({ confidence: 0.6, calibration: classifier })).tier, 'auto', 'the policy’s 0.5, not the calibrated 0.86');
+    assert.deepEqual(evaluatePolicies('auto', asRules(numeric), base({ confidence: 0.4 })).reasons.map((r) => r.message), ['confidence 0.40 is under 0.5']);
+  });
+  test('AI steps without a confidence rule get the calibrated default; explicit rules, other steps and uncalibrated skills do not', () => {
+    const other = asRules(parsePolicy('id: big\nrules: [{ id: big, type: threshold, value: output.total, over: 100, tier: review }]'));
+    assert.deepEqual(withDefaultRules('ai', other, classifier).map((r) => `${r.policy}/${r.rule.id}`), ['big/big', 'default/calibrated-confidence']);
+    assert.deepEqual(withDefaultRules('ai', [], classifier).map((r) => r.rule), [calibratedDefaultRule]);
+    assert.equal(withDefaultRules('ai', asRules(numeric), classifier).length, 1, 'a policy that states a confidence rule decides');
+    assert.equal(withDefaultRules('action', [], classifier).length, 0);
+    assert.equal(withDefaultRules('ai', [], undefined).length, 0, 'a custom skill that reports no calibration keeps its old behaviour');
+    const verdict = evaluatePolicies('auto', withDefaultRules('ai', [], classifier), base({ confidence: 0.5, calibration: classifier }));
+    assert.deepEqual([verdict.tier, verdict.reasons[0]?.policy, verdict.reasons[0]?.rule], ['review', 'default', 'calibrated-confidence']);
+  });
+  test('confidence rules need exactly one bound, a number in [0, 1] or "calibrated"', () => {
+    assert.throws(() => parsePolicy('id: p\nrules: [{ id: a, type: confidence, tier: review }]'), /rules\[0\].*exactly one of "below" or "min"/);
+    assert.throws(() => parsePolicy('id: p\nrules: [{ id: a, type: confidence, below: 0.5, min: calibrated, tier: review }]'), /exactly one of "below" or "min"/);
+    assert.throws(() => parsePolicy('id: p\nrules: [{ id: a, type: confidence, min: sometimes, tier: review }]'), /rules\[0\]\.min: must be a number from 0 to 1 or "calibrated"/);
+    assert.throws(() => parsePolicy('id: p\nrules: [{ id: a, type: confidence, below: 1.5, tier: review }]'), /rules\[0\]\.below/);
   });
 });
 

@@ -69,20 +69,39 @@ const CONTACT_TAIL = /[,\s]+(?:TEL|TELEPHONE|PHONE|FAX|H\/P|HP)\b.*$/i;
 const LEADING_LABEL = /^[A-Z][A-Z .]{1,20}:\s*/;
 const GENERIC_WORDS = new RegExp(COMPANY_SUFFIX.source, 'gi');
 
-function variants(text: string): [string, string][] {
-  const out: [string, string][] = [[text, 'raw']];
-  const noReg = text.replace(TRAILING_REG, '').replace(/[,\s]+$/, '');
-  if (noReg !== text && noReg.length >= 3) out.push([noReg, 'no_reg']);
-  const noTail = noReg.replace(TRAILING_ID_LABEL, '');
-  if (noTail !== noReg && noTail.length >= 3) out.push([noTail, 'no_tail']);
+// "MYNEWS RETAIL SB(306295-X) FKA BISON STORES SB": a name followed by its registration number and more text.
+const REG_IN_MIDDLE = /^(.{3,}?)\s*[([]\s*(?:(?:CO|COMPANY|ROC|REG)\.?\s*)*(?:NO\.?\s*)?[:.]?\s*[A-Z]{0,3}\d{4,}\s*-?\s*[A-Z]?\s*[)\]].*$/;
+const UP_TO_SUFFIX = /^(.{2,60}?\b(?:SDN\.?\s*BHD\.?|S\/B|SB|BHD\.?|B\.V\.|GMBH|AG|LTD\.?|LIMITED|INC\.?|LLC|S\.A\.|PLT|ENTERPRISE|TRADING))(?=[\s(]|$)/i;
+
+function balanced(text: string): boolean {
+  return (text.match(/\(/g) ?? []).length === (text.match(/\)/g) ?? []).length;
+}
+
+/** Clean-ups of a vendor-name span, applied in this order and combined: each may follow the others. */
+const CLEANUPS: readonly [string, (text: string) => string][] = [
+  ['no_reg', (text) => text.replace(TRAILING_REG, '').replace(/[,\s]+$/, '')],
+  ['no_tail', (text) => text.replace(TRAILING_ID_LABEL, '')],
+  ['cut_reg', (text) => {
+    const name = REG_IN_MIDDLE.exec(text)?.[1]?.replace(/[,\s]+$/, '');
+    return name === undefined || !balanced(name) ? text : name;
+  }],
   // A name followed by other text on the same line: keep up to the legal-form suffix.
-  const suffix = /^(.{2,60}?\b(?:SDN\.?\s*BHD\.?|S\/B|BHD\.?|B\.V\.|GMBH|AG|LTD\.?|LIMITED|INC\.?|LLC|S\.A\.|PLT|ENTERPRISE|TRADING))(?=\s|$)/i.exec(noReg);
-  if (suffix?.[1] !== undefined && suffix[1] !== noReg) out.push([suffix[1], 'upto_suffix']);
-  const noHash = noReg.replace(/^#\S*\s+/, '');
-  if (noHash !== noReg && noHash.length >= 3) out.push([noHash, 'no_hash']);
-  const noLabel = noReg.replace(LEADING_LABEL, '');
-  if (noLabel !== noReg && noLabel.length >= 3) out.push([noLabel, 'no_label']);
-  return out;
+  ['upto_suffix', (text) => UP_TO_SUFFIX.exec(text)?.[1] ?? text],
+  ['no_hash', (text) => text.replace(/^#\S*\s+/, '')],
+  ['no_label', (text) => text.replace(LEADING_LABEL, '')],
+];
+
+/** The span's text and its cleaned forms, each with the clean-ups that made it (`raw` for none). */
+function variants(text: string): [string, string[]][] {
+  const out = new Map<string, string[]>([[text, ['raw']]]);
+  for (const [name, clean] of CLEANUPS) {
+    for (const [value, steps] of [...out]) {
+      const cleaned = clean(value).trim();
+      if (cleaned === value || cleaned.length < 3 || out.has(cleaned)) continue;
+      out.set(cleaned, [...steps.filter((step) => step !== 'raw'), name]);
+    }
+  }
+  return [...out];
 }
 
 function spanLexicon(scores: readonly number[], start: number, end: number): { mean: number; min: number } {
@@ -136,8 +155,11 @@ export function companyCandidates(layout: Layout, header: Header, known: readonl
       if (!/\p{L}{2}/u.test(text)) continue;
       const features = companySpanFeatures(layout, header, start, end);
       spans.push({ start, end, text, features });
-      for (const [value, kind] of variants(text)) {
-        raw.push({ value, features: { ...features, [`variant_${kind}`]: 1 }, lines: lineIndices(header, start, end) });
+      for (const [value, steps] of variants(text)) {
+        const variant: Record<string, number> = { ...features };
+        for (const step of steps) variant[`variant_${step}`] = 1;
+        if (steps.length > 1) variant['variant_combined'] = 1;
+        raw.push({ value, features: variant, lines: lineIndices(header, start, end) });
       }
     }
   }
@@ -173,6 +195,10 @@ function addressSpanFeatures(header: Header, start: number, end: number, company
   }
   const firstText = header.segments[start]?.text ?? '';
   if (/^[A-Z][A-Z .&/]{1,18}\s?:/i.test(firstText)) f['first_labelled'] = 1;
+  // A span running past the address picks up the next labelled or non-address line ("DOCUMENT NO : TD0116", "SITE: 2591").
+  const lastText = header.segments[end]?.text ?? '';
+  if (end > start && /^[A-Z][A-Z .&/'#]{1,18}\s?:/i.test(lastText)) f['last_labelled'] = 1;
+  if (end > start && header.kinds[end]?.address !== true) f['last_not_address'] = 1;
   f['first_company_lex'] = header.companyScore[start] ?? 0;
   if (first?.addressStart !== true && header.kinds.slice(start + 1, end + 1).some((k) => k.addressStart)) f['address_starts_inside'] = 1;
   if (/^\(.*\)?$/.test(header.segments[end]?.text ?? '')) f['last_parenthesised'] = 1;
@@ -189,17 +215,32 @@ function addressSpanFeatures(header: Header, start: number, end: number, company
   return f;
 }
 
+// "HQ ADD: LOT 11995, ...": a label printed before the address is not part of it.
+const ADDRESS_LABEL = /^(?:HQ\s+|HEAD\s+OFFICE\s+|BRANCH\s+)?(?:ADD|ADDR|ADDRESS|ALAMAT|LOCATION)\s*[.:]\s*/i;
+
+/**
+ * The lines of an address span joined by spaces. OCR puts a space before a comma or full stop at
+ * the end of a line ("JLN ULU KELANG ."); people transcribing the address do not.
+ */
+function addressText(header: Header, start: number, end: number): string {
+  return collapseSpaces(header.segments.slice(start, end + 1).map((s, i, all) => (i < all.length - 1 ? s.text.replace(/\s+([,.])$/, '$1') : s.text)).join(' '));
+}
+
 /** Candidates for the address; `companyLines` are header positions taken by the chosen vendor. */
 export function addressCandidates(header: Header, companyLines: readonly number[], known: readonly KnownValue[] = []): Candidate[] {
   const raw: Candidate[] = [];
   const spans: { start: number; end: number; text: string; features: Record<string, number> }[] = [];
   for (let start = 0; start < Math.min(header.segments.length, 12); start++) {
     for (let end = start; end < Math.min(start + 6, header.segments.length); end++) {
-      const text = spanText(header, start, end);
+      const text = addressText(header, start, end);
       if (text.length < 8) continue;
       const features = addressSpanFeatures(header, start, end, companyLines);
       spans.push({ start, end, text, features });
       raw.push({ value: text, features, lines: lineIndices(header, start, end) });
+      const unlabelled = text.replace(ADDRESS_LABEL, '');
+      if (unlabelled !== text && unlabelled.length >= 8) {
+        raw.push({ value: unlabelled, features: { ...features, variant_no_label: 1 }, lines: lineIndices(header, start, end) });
+      }
       // OCR sometimes glues the phone number onto the address line: "..., JOHOR, TEL NO.: 07-387 3322".
       const withoutContact = text.replace(CONTACT_TAIL, '');
       if (withoutContact !== text && withoutContact.length >= 8) {

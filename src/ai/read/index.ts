@@ -15,7 +15,8 @@ export { FIELD_ALIASES, FIELD_NAMES, normaliseFieldKeys } from './types.ts';
 export type { CorrectedFields, Evidence, FieldName, FieldValue, LabelledDocument, LineItem, OcrLine, Quad, ReadResult } from './types.ts';
 export { extractFields, loadDefaultModel, type ExtractOptions } from './reader.ts';
 export { VendorKnowledge, type VendorKnowledgeJSON, type VendorMatch } from './knowledge.ts';
-export { trainReader, type ReaderModel, type TrainReaderOptions } from './train.ts';
+export { trainReader, type ReaderCalibration, type ReaderModel, type TrainReaderOptions } from './train.ts';
+export { calibrateReader, type CalibrateReaderOptions } from './calibrate.ts';
 export { linesFromText, validateLines } from './validate.ts';
 export { findAmounts, findDates, parseAmount, type AmountMatch, type DateMatch } from './patterns.ts';
 export {

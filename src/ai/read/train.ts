@@ -23,12 +23,24 @@ import { collapseSpaces, words } from './text.ts';
 import { normaliseFieldKeys, type CorrectedFields, type LabelledDocument } from './types.ts';
 import { validateLines } from './validate.ts';
 
+/** Confidence thresholds measured on held-out documents: at or above them a field was right `precision` of the time. */
+export interface ReaderCalibration {
+  precision: number;
+  /** Pooled over the measured fields; the threshold for fields without their own. */
+  threshold: number;
+  /** Per measured field (vendor, address, issueDate, total). */
+  fields: Partial<Record<RankedField, number>>;
+  source: string;
+}
+
 export interface ReaderModel {
   version: 1;
   rankers: Record<RankedField, RankerModel>;
   lexicons: HeaderLexicons;
   /** Vendor knowledge learned from the training examples (absent when `learnVendors` is false). */
   knowledge?: VendorKnowledgeJSON;
+  /** Thresholds from `calibrateReader` (the built-in model carries them). */
+  calibration?: ReaderCalibration;
 }
 
 export interface TrainReaderOptions {

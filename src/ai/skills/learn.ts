@@ -1,7 +1,9 @@
 /**
  * Learning from people. When a person edits what an AI step proposed and approves it, the edit
  * is a labelled example: a changed label becomes a correction for that classifier (which is
- * retrained from its examples), and corrected document fields teach the reader that vendor.
+ * retrained from its examples — and recalibrated, so the threshold the governance gate uses for
+ * its `auto` is measured again with the corrections among the held-out data), and corrected
+ * document fields teach the reader that vendor.
  */
 import type { Logger } from '../../core/logger.ts';
 import type { Clock } from '../../core/clock.ts';
@@ -35,7 +37,7 @@ export function createLearner(db: Queryable, store: AiStore, clock: Clock, logge
       if (new Set(examples.map((e) => e.label)).size < 2) return;
       const trained = await trainClassifierAsync(examples, { clock });
       await store.saveClassifier(model, trained, clock.now());
-      logger.info({ model, examples: examples.length }, 'classifier retrained with corrections');
+      logger.info({ model, examples: examples.length, threshold: trained.threshold }, 'classifier retrained and recalibrated with corrections');
     }).catch((error: unknown) => logger.warn({ model, error: (error as Error).message }, 'retraining failed'));
   };
   return {

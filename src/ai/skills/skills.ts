@@ -1,7 +1,8 @@
 /**
- * The built-in AI skills as workflow steps. Each returns its output with a confidence the
- * governance gate can compare with policy thresholds; none of them can cause an action — the
- * workflow decides what runs next, and the gate decides whether a person looks first.
+ * The built-in AI skills as workflow steps. Each returns its output with a confidence and its
+ * calibrated threshold (see calibration.ts), which the governance gate compares; none of them can
+ * cause an action — the workflow decides what runs next, and the gate decides whether a person
+ * looks first.
  *
  *   draft.document  one sentence → a draft document (never sent by the skill)
  *   classify        text → label, with abstention when unsure (a named model of this business)
@@ -20,6 +21,7 @@ import type { LlmProvider } from '../providers/index.ts';
 import { classifyWithLlm, improveReadWithLlm, llmConfidence } from './llm.ts';
 import { flagDocument, type FlagDocument } from '../flag/index.ts';
 import { draftReply, type ReplyContext } from '../reply/index.ts';
+import { classifierCalibration, draftDocumentCalibration, draftReplyCalibration, flagCalibration, readerCalibration } from './calibration.ts';
 
 const draftInput = z
   .object({
@@ -39,7 +41,7 @@ export const draftDocumentSkill: SkillDefinition<z.infer<typeof draftInput>> = {
       const today = input.today ?? new Date(ctx.now()).toISOString().slice(0, 10);
       const document = parseDocumentSentence(input.sentence, { today, ...(input.defaultCurrency === undefined ? {} : { defaultCurrency: input.defaultCurrency }) });
       const confidences = Object.values(document.confidence) as number[];
-      return Promise.resolve({ output: document, confidence: Math.min(...confidences), fieldConfidence: { ...document.confidence }, provider: 'builtin' });
+      return Promise.resolve({ output: document, confidence: Math.min(...confidences), fieldConfidence: { ...document.confidence }, calibration: draftDocumentCalibration, provider: 'builtin' });
     } catch (error) {
       throw asNonRetriable(error, 'DRAFT_FAILED');
     }
@@ -56,6 +58,7 @@ export function classifySkill(store: AiStore, provider: LlmProvider | null = nul
     output: z.object({ label: z.string().min(1), abstained: z.boolean().optional(), alternatives: z.array(z.object({ label: z.string(), confidence: z.number() })).optional() }),
     async run(input, ctx) {
       const model = await store.classifier(input.model);
+      const calibration = classifierCalibration(input.model, model);
       const prediction = model.predict(input.text);
       if (prediction.abstained && provider !== null) {
         const asked = await classifyWithLlm(provider, input.text, model.labels, ctx.signal);
@@ -63,6 +66,7 @@ export function classifySkill(store: AiStore, provider: LlmProvider | null = nul
           return {
             output: { label: asked.label, abstained: false, alternatives: prediction.alternatives },
             confidence: Math.min(llmConfidence, model.threshold * 0.999),
+            calibration,
             provider: 'openai',
             ...(asked.usage === undefined ? {} : { usage: { promptTokens: asked.usage.promptTokens, completionTokens: asked.usage.completionTokens, costMicros: asked.usage.costMicros } }),
           };
@@ -72,6 +76,7 @@ export function classifySkill(store: AiStore, provider: LlmProvider | null = nul
         output: { label: prediction.label, abstained: prediction.abstained, alternatives: prediction.alternatives },
         // An abstention must not pass an auto gate: report the confidence under the threshold.
         confidence: prediction.abstained ? Math.min(prediction.confidence, model.threshold * 0.999) : prediction.confidence,
+        calibration,
         provider: 'builtin',
       };
     },
@@ -125,9 +130,9 @@ export function readSkill(store: AiStore, loader: () => DocumentLoader, provider
         const text = lines.map((l) => l.text).join('\n');
         const better = await improveReadWithLlm(provider, text, result, ctx.signal);
         const usage = better.usage === undefined ? {} : { usage: { promptTokens: better.usage.promptTokens, completionTokens: better.usage.completionTokens, costMicros: better.usage.costMicros } };
-        return { ...toReadOutput(better.result), provider: better.improved.length > 0 ? 'builtin+openai' : 'builtin', ...usage };
+        return { ...toReadOutput(better.result), calibration: readerCalibration(model), provider: better.improved.length > 0 ? 'builtin+openai' : 'builtin', ...usage };
       }
-      return { ...toReadOutput(result), provider: 'builtin' };
+      return { ...toReadOutput(result), calibration: readerCalibration(model), provider: 'builtin' };
     },
   };
 }
@@ -149,7 +154,7 @@ export const flagSkill: SkillDefinition<z.infer<typeof flagInput>> = {
     try {
       const today = input.today ?? new Date(ctx.now()).toISOString().slice(0, 10);
       const result = flagDocument(input.document as unknown as FlagDocument, input.history as unknown as FlagDocument[], { today });
-      return Promise.resolve({ output: { anomalies: result.anomalies, checked: result.checked, clean: result.anomalies.length === 0 }, confidence: result.confidence, provider: 'builtin' });
+      return Promise.resolve({ output: { anomalies: result.anomalies, checked: result.checked, clean: result.anomalies.length === 0 }, confidence: result.confidence, calibration: flagCalibration, provider: 'builtin' });
     } catch (error) {
       throw asNonRetriable(error, 'FLAG_FAILED');
     }
@@ -176,7 +181,7 @@ export function draftReplySkill(provider: LlmProvider | null): SkillDefinition<z
       const context = { message: input.message, ...(input.thread === undefined ? {} : { thread: input.thread }), ...(input.records === undefined ? {} : { records: input.records }) } as ReplyContext;
       const draft = await draftReply(input.intent, context, { provider, signal: ctx.signal, now: ctx.now });
       const usage = draft.usage === undefined ? {} : { usage: { promptTokens: draft.usage.promptTokens, completionTokens: draft.usage.completionTokens, costMicros: draft.usage.costMicros } };
-      return { output: { intent: draft.intent, subject: draft.subject, body: draft.body, missing: draft.missing, ...(draft.fallbackReason === undefined ? {} : { fallbackReason: draft.fallbackReason }) }, confidence: draft.confidence, provider: draft.provider, ...usage };
+      return { output: { intent: draft.intent, subject: draft.subject, body: draft.body, missing: draft.missing, ...(draft.fallbackReason === undefined ? {} : { fallbackReason: draft.fallbackReason }) }, confidence: draft.confidence, calibration: draftReplyCalibration, provider: draft.provider, ...usage };
     },
   };
 }

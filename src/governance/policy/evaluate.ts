@@ -14,10 +14,83 @@ export interface PolicyFacts {
   scope: Record<string, unknown>;
   confidence?: number;
   fieldConfidence?: Record<string, number>;
+  /** the skill's calibrated threshold (`min: calibrated` rules and the default for AI steps) */
+  calibration?: Calibration;
   /** first_time: has this namespace seen this value before? */
   seen: (namespace: string, value: string) => boolean;
   /** limit: the counter's total in the current period, before this case */
   counterTotal: (counter: string, period: 'day' | 'week' | 'month') => number;
+}
+
+/** A skill's calibrated threshold, as the workflow engine's `SkillCalibration`. */
+export interface Calibration {
+  threshold: number;
+  /** the precision the threshold was calibrated for; absent for a documented default */
+  precision?: number;
+  fields?: Record<string, number>;
+  source: string;
+}
+
+/** The rule AI steps get when none of their policies has a confidence rule: `auto` needs the calibrated threshold. */
+export const calibratedDefaultRule: PolicyRule = { id: 'calibrated-confidence', type: 'confidence', min: 'calibrated', tier: 'review' };
+export const defaultPolicyId = 'default';
+
+/**
+ * The rules the gate evaluates: the policies' own, plus — for an AI step whose skill reports a
+ * calibrated threshold and whose policies say nothing about confidence — {@link calibratedDefaultRule}.
+ * A step (or custom skill) without a calibration keeps only its policies' rules.
+ */
+export function withDefaultRules(stepType: string, rules: readonly { policy: string; rule: PolicyRule }[], calibration: Calibration | undefined): { policy: string; rule: PolicyRule }[] {
+  if (stepType !== 'ai' || calibration === undefined || rules.some(({ rule }) => rule.type === 'confidence')) return [...rules];
+  return [...rules, { policy: defaultPolicyId, rule: calibratedDefaultRule }];
+}
+
+/** Two numbers with enough digits to tell them apart (0.979 vs 0.98, not 0.98 vs 0.98). */
+function pair(value: number, bound: number): [string, string] {
+  let digits = 2;
+  while (digits < 4 && value.toFixed(digits) === bound.toFixed(digits)) digits++;
+  return [value.toFixed(digits), bound.toFixed(digits)];
+}
+
+/** "the calibrated 0.86 for 99% precision", or "the default 0.80 (not calibrated yet)". */
+function calibratedName(calibration: Calibration, shown: string): string {
+  return calibration.precision === undefined ? `the default ${shown} (not calibrated yet)` : `the calibrated ${shown} for ${Number((calibration.precision * 100).toFixed(1))}% precision`;
+}
+
+/** The confidence rule: numeric bounds as before; `calibrated` compares with the skill's own threshold(s). */
+function checkConfidence(rule: Extract<PolicyRule, { type: 'confidence' }>, facts: PolicyFacts): { message: string; value?: unknown } | null {
+  const bound = rule.min ?? rule.below ?? 'calibrated';
+  const fields = rule.fields ?? [];
+  if (bound !== 'calibrated') {
+    if (fields.length === 0 || facts.fieldConfidence === undefined) {
+      const c = facts.confidence;
+      if (c === undefined) return { message: 'no confidence was reported' };
+      return c < bound ? { message: `confidence ${c.toFixed(2)} is under ${bound}`, value: c } : null;
+    }
+    const low = fields.filter((f) => (facts.fieldConfidence?.[f] ?? 0) < bound);
+    return low.length === 0 ? null : { message: `low confidence in ${low.map((f) => `${f} (${(facts.fieldConfidence?.[f] ?? 0).toFixed(2)})`).join(', ')}`, value: low };
+  }
+  const calibration = facts.calibration;
+  if (calibration === undefined) return { message: 'the skill reports no calibrated threshold, so its confidence cannot be judged' };
+  const thresholdOf = (field: string): number => calibration.fields?.[field] ?? calibration.threshold;
+  // Per field (the rule's, else every field the skill reported), so the reason names the weak field.
+  const perField = facts.fieldConfidence !== undefined && (fields.length > 0 || Object.keys(facts.fieldConfidence).length > 0);
+  if (!perField) {
+    const c = facts.confidence;
+    if (c === undefined) return { message: 'no confidence was reported' };
+    if (c >= calibration.threshold) return null;
+    const [shown, threshold] = pair(c, calibration.threshold);
+    return { message: `confidence ${shown} below ${calibratedName(calibration, threshold)}`, value: c };
+  }
+  const names = fields.length > 0 ? fields : Object.keys(facts.fieldConfidence ?? {});
+  const low = names.flatMap((f) => {
+    const c = facts.fieldConfidence?.[f] ?? 0;
+    const t = thresholdOf(f);
+    if (c >= t) return [];
+    const [shown, threshold] = pair(c, t);
+    return [{ field: f, text: `${f} ${shown} below ${calibratedName(calibration, threshold)}` }];
+  });
+  return low.length === 0 ? null : { message: `low confidence: ${low.map((l) => l.text).join('; ')}`, value: low.map((l) => l.field) };
 }
 
 export interface Reason {
@@ -69,18 +142,9 @@ export function evaluatePolicies(stepTier: Tier, rules: { policy: string; rule: 
         else if (limit !== undefined && value > limit) matched = { message: `amount ${value}${code === null ? '' : ` ${code}`} is over ${limit}`, value };
         break;
       }
-      case 'confidence': {
-        const fields = rule.fields ?? [];
-        if (fields.length === 0 || facts.fieldConfidence === undefined) {
-          const c = facts.confidence;
-          if (c === undefined) matched = { message: 'no confidence was reported' };
-          else if (c < rule.below) matched = { message: `confidence ${c.toFixed(2)} is under ${rule.below}`, value: c };
-        } else {
-          const low = fields.filter((f) => (facts.fieldConfidence?.[f] ?? 0) < rule.below);
-          if (low.length > 0) matched = { message: `low confidence in ${low.map((f) => `${f} (${(facts.fieldConfidence?.[f] ?? 0).toFixed(2)})`).join(', ')}`, value: low };
-        }
+      case 'confidence':
+        matched = checkConfidence(rule, facts);
         break;
-      }
       case 'rule': {
         const value = eval_(rule.when);
         const failed = typeof value === 'object' && value !== null && 'error' in value;

@@ -6,6 +6,7 @@
  *   rules:
  *     - { id: large, type: threshold, value: "output.total", currency: "output.currency", over: { USD: 1000, default: 1000 }, tier: review }
  *     - { id: unsure, type: confidence, below: 0.85, fields: [total], tier: review }
+ *     - { id: calibrated, type: confidence, min: calibrated, tier: review }
  *     - { id: totals, type: rule, when: "output.subtotal + output.tax != output.total", message: "totals do not add up", tier: human }
  *     - { id: new-client, type: first_time, namespace: client, key: "output.client.name", tier: review }
  *     - { id: send-limit, type: limit, counter: invoices-sent, max: 50, period: day, tier: review }
@@ -25,7 +26,12 @@ const outcome = {
 };
 
 const thresholdRule = z.object({ id: slug, type: z.literal('threshold'), value: expression, currency: expression.optional(), over: z.union([z.number(), z.record(z.string(), z.number())]), ...outcome }).strict();
-const confidenceRule = z.object({ id: slug, type: z.literal('confidence'), below: z.number().min(0).max(1), fields: z.array(z.string()).optional(), ...outcome }).strict();
+/** A confidence bound: a number in [0, 1], or `calibrated` for the skill's own calibrated threshold. */
+const confidenceBound = z.union([z.number().min(0).max(1), z.literal('calibrated')], { error: 'must be a number from 0 to 1 or "calibrated"' });
+/** Matches when the confidence is under the bound; `min` and `below` say the same, a rule has one. */
+const confidenceRule = z
+  .object({ id: slug, type: z.literal('confidence'), below: confidenceBound.optional(), min: confidenceBound.optional(), fields: z.array(z.string()).optional(), ...outcome })
+  .strict();
 const expressionRule = z.object({ id: slug, type: z.literal('rule'), when: expression, ...outcome }).strict();
 const firstTimeRule = z.object({ id: slug, type: z.literal('first_time'), namespace: slug, key: expression, ...outcome }).strict();
 const limitRule = z
@@ -34,7 +40,10 @@ const limitRule = z
 
 export const policyRuleSchema = z
   .discriminatedUnion('type', [thresholdRule, confidenceRule, expressionRule, firstTimeRule, limitRule])
-  .refine((r) => (r.tier !== undefined) !== (r.action !== undefined), { message: 'a rule needs exactly one of "tier" (review or human) or "action: exception"' });
+  .refine((r) => (r.tier !== undefined) !== (r.action !== undefined), { message: 'a rule needs exactly one of "tier" (review or human) or "action: exception"' })
+  .refine((r) => r.type !== 'confidence' || (r.below !== undefined) !== (r.min !== undefined), {
+    message: 'a confidence rule needs exactly one of "below" or "min" (a number from 0 to 1, or "calibrated")',
+  });
 export type PolicyRule = z.infer<typeof policyRuleSchema>;
 
 export const policySchema = z

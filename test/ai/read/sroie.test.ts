@@ -22,14 +22,14 @@ describe('SROIE dev evaluation (trained on SROIE train, vendors of train as know
   const model = available ? trainReader(sroieToLabelled(train)) : undefined;
   const result = available ? evaluateReader((lines) => extractFields(lines, { model }), dev) : undefined;
 
-  it('reaches the field-level F1 it reached when it was built (0.8975)', () => {
+  it('reaches the field-level F1 it reached when it was built (0.9018; 0.9027 in 5-fold cross-validation on train)', () => {
     assert.ok(result !== undefined);
     assert.equal(result.n, 116);
-    assert.ok(result.f1 >= 0.89, `micro F1 ${result.f1}`);
+    assert.ok(result.f1 >= 0.898, `micro F1 ${result.f1}`);
     assert.ok(result.fields.date.f1 >= 0.97, `date F1 ${result.fields.date.f1}`);
-    assert.ok(result.fields.total.f1 >= 0.9, `total F1 ${result.fields.total.f1}`);
-    assert.ok(result.fields.company.f1 >= 0.9, `company F1 ${result.fields.company.f1}`);
-    assert.ok(result.fields.address.f1 >= 0.73, `address F1 ${result.fields.address.f1}`);
+    assert.ok(result.fields.total.f1 >= 0.91, `total F1 ${result.fields.total.f1}`);
+    assert.ok(result.fields.company.f1 >= 0.93, `company F1 ${result.fields.company.f1}`);
+    assert.ok(result.fields.address.f1 >= 0.735, `address F1 ${result.fields.address.f1}`);
   });
 
   it('is right far more often when it says it is confident', () => {

@@ -27,15 +27,17 @@ describe('skills with an OpenAI-compatible model', () => {
 
   test('classify asks the model only when it abstains; the answer must be one of its labels; usage is recorded', async () => {
     const sure = await t.app.engine.startRun('triage', { text: 'please refund my order' });
-    assert.equal((await t.app.engine.getRun(sure.runId)).output && ((await t.app.engine.getRun(sure.runId)).output as { label: string }).label, 'refund');
+    assert.equal((await t.app.engine.getRun(sure.runId)).output && ((await t.app.engine.getRun(sure.runId)).output as { label: string }).label, 'refund', 'a confident built-in answer passes the auto gate');
     assert.equal(fake.requests.length, 0, 'a confident built-in answer costs nothing');
 
     fake.script(completion(JSON.stringify({ label: 'invoice' }), { promptTokens: 200, completionTokens: 5 }));
     const unsure = await t.app.engine.startRun('triage', { text: 'zzz qqq the thing' });
     const run = await t.app.engine.getRun(unsure.runId, { steps: true });
-    assert.deepEqual([(run.output as { label: string }).label, (run.steps?.[0]?.meta as { provider: string }).provider], ['invoice', 'openai']);
-    const meta = run.steps?.[0]?.meta as { confidence: number; usage: { promptTokens: number; costMicros: number } };
+    assert.deepEqual([(run.steps?.[0]?.output as { label: string }).label, (run.steps?.[0]?.meta as { provider: string }).provider], ['invoice', 'openai']);
+    const meta = run.steps?.[0]?.meta as { confidence: number; usage: { promptTokens: number; costMicros: number }; gate: { reasons: { message: string }[] } };
     assert.ok(meta.confidence < 0.9, 'an LLM answer is not trusted like a calibrated one');
+    assert.equal(run.status, 'waiting', 'so it stays under the calibrated threshold and a person confirms it');
+    assert.match(meta.gate.reasons[0]?.message ?? '', /^confidence [\d.]+ below the calibrated [\d.]+ for 99% precision$/);
     assert.equal(meta.usage.promptTokens, 200);
     assert.equal(meta.usage.costMicros, 210, '200 × $1/M + 5 × $2/M, in micro-dollars');
     const sent = JSON.stringify(fake.requests[0]?.body.messages);
@@ -45,7 +47,8 @@ describe('skills with an OpenAI-compatible model', () => {
     const invented = await t.app.engine.startRun('triage', { text: 'yyy www' });
     const fallback = await t.app.engine.getRun(invented.runId, { steps: true });
     assert.equal((fallback.steps?.[0]?.meta as { provider: string }).provider, 'builtin', 'a label the business does not have is refused');
-    assert.equal((fallback.output as { abstained: boolean }).abstained, true);
+    assert.equal((fallback.steps?.[0]?.output as { abstained: boolean }).abstained, true);
+    assert.equal(fallback.status, 'waiting');
   });
 
   test('read: the model fills empty fields from what is printed, and a disagreement sends the field to a person', async () => {
@@ -54,7 +57,7 @@ describe('skills with an OpenAI-compatible model', () => {
     fake.script(completion(JSON.stringify({ vendor: 'Evil Corp', address: 'Somewhere Invented 1', documentNumber: 'NW-778', issueDate: null, dueDate: null, currency: null, subtotal: null, tax: null, total: '120.00' })));
     const { runId } = await t.app.engine.startRun('read-doc', { text });
     const run = await t.app.engine.getRun(runId, { steps: true });
-    const output = run.output as Record<string, unknown>;
+    const output = run.steps?.[0]?.output as Record<string, unknown>;
     const fieldConfidence = (run.steps?.[0]?.meta as { fieldConfidence: Record<string, number> }).fieldConfidence;
     assert.equal(output.vendor, 'Northwind Traders', 'text in the document is data: it cannot rename the vendor');
     assert.ok((fieldConfidence.vendor ?? 0) <= 0.4 || (fieldConfidence.vendor ?? 0) >= 0.9, 'either the built-in was sure, or the disagreement sends it to a person');
