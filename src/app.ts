@@ -16,7 +16,9 @@ import { Governance } from './governance/index.ts';
 import { AiStore, createLearner, registerBuiltinSkills, type BuiltinSkills, type Learner } from './ai/index.ts';
 import { openAiProviderFromEnv } from './ai/providers/index.ts';
 import { systemClock } from './core/clock.ts';
-import { registerFinance } from './domains/finance/index.ts';
+import { businessProfiles, registerBanking, registerFinance, RecurringInvoices } from './domains/finance/index.ts';
+import { installPlaybooks } from './domains/finance/playbooks/index.ts';
+import { isEmptyBusiness, seedDemo } from './domains/finance/demo.ts';
 
 /** A plugin module exports `register(registry, context)` to add actions, skills and effects. */
 export interface PluginModule {
@@ -55,6 +57,7 @@ export class OpsLoop {
     this.ai = ai;
     this.worker = new Worker(engine);
     this.worker.addPeriodic(() => governance.periodic());
+    this.worker.addPeriodic(new RecurringInvoices({ engine, governance, timezone: config.timezone }).periodic);
     this.logger = logger;
   }
 
@@ -68,15 +71,31 @@ export class OpsLoop {
     const database = await connectDatabase(config, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
     const clock = options.clock ?? systemClock;
     const ai = registerBuiltinSkills(registry, new AiStore(database.db), openAiProviderFromEnv(options.env ?? process.env));
-    registerFinance(registry, database, { business: { name: config.businessName, address: config.businessAddress ?? null, email: config.businessEmail ?? null }, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom });
+    registerFinance(registry, database, { business: businessProfiles(database, config), smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, reminders: { cadence: config.reminderCadence, hour: config.reminderHour, timezone: config.timezone } });
     const governance = new Governance({ database, clock, logger, mailEnabled: config.smtpUrl !== undefined, timezone: config.timezone, digestHour: config.digestHour });
     const engine = new Engine({ database, registry, logger, settings: config, gate: options.gate ?? governance.gate, hooks: governance.hooks, clock });
     governance.attach(engine);
+    registerBanking(registry, engine);
     const learner = createLearner(database.db, ai.store, clock, logger);
     governance.onDecided(async (task) => {
       await learner.learn(task);
     });
     return new OpsLoop(config, database, registry, engine, governance, { ...ai, learner }, logger);
+  }
+
+  /**
+   * First-start work for a serving process: loads the shipped playbooks that are not there yet
+   * and, into an empty database with OPSLOOP_DEMO on, seeds the demo business.
+   */
+  async prepare(options: { demo?: boolean } = {}): Promise<{ playbooks: string[]; demo: boolean }> {
+    const fresh = await isEmptyBusiness(this.engine);
+    const playbooks = await installPlaybooks(this.engine, this.governance);
+    const demo = (options.demo ?? this.config.demo === 'true') && fresh;
+    if (demo) {
+      await seedDemo(this.engine);
+      this.logger.info('seeded the demo business (OPSLOOP_DEMO=false to start empty)');
+    }
+    return { playbooks, demo };
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { OpsLoop } from '../app.ts';
 import { ValidationError } from '../core/errors.ts';
 import fs from 'node:fs';
-import { createDraftFromSentence, listDocuments, renderPdf } from '../domains/finance/index.ts';
+import { businessProfiles, createDraftFromSentence, listDocuments, renderPdf } from '../domains/finance/index.ts';
 
 type WithApp = <T>(work: (app: OpsLoop) => Promise<T>) => Promise<T>;
 type Print = (value: unknown) => void;
@@ -20,7 +20,7 @@ export function addFinanceCommands(program: Command, withApp: WithApp, print: Pr
       if (words[0] === 'pdf' && words.length === 2) {
         const number = words[1] as string;
         await withApp(async (app) => {
-          const { document, pdf } = await renderPdf(app.database.db, number, { name: app.config.businessName, address: app.config.businessAddress ?? null, email: app.config.businessEmail ?? null });
+          const { document, pdf } = await renderPdf(app.database.db, number, await businessProfiles(app.database, app.config).current());
           const file = o.output ?? `${document.number}.pdf`;
           fs.writeFileSync(file, pdf);
           print(`Wrote ${file} (${pdf.length} bytes).`);

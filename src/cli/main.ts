@@ -11,6 +11,7 @@ import { formatRunList, formatRunTimeline } from './format.ts';
 import { addGovernanceCommands } from './governance.ts';
 import { addAiCommands } from './ai.ts';
 import { addFinanceCommands } from './finance.ts';
+import { addRecurringCommands } from './recurring.ts';
 import { addBankingCommands } from './banking.ts';
 
 function parseJsonOption(value: string | undefined, name: string): unknown {
@@ -59,10 +60,13 @@ export function buildCli(): Command {
     .option('--no-worker', 'only serve; leave queued runs to `opsloop worker` processes')
     .action(async (options: { port?: string; host?: string; worker: boolean }) => {
       const app = await OpsLoop.open({ config: { ...(options.port === undefined ? {} : { port: Number(options.port) }), ...(options.host === undefined ? {} : { host: options.host }) } });
+      const prepared = await app.prepare();
       if (options.worker) await app.worker.start();
       const server = await listen(app);
       app.logger.info({ url: server.url, database: app.database.dialect }, 'OpsLoop is serving');
       print(`OpsLoop is serving on ${server.url} (database: ${app.database.dialect})`);
+      if (prepared.demo) print('A demo business was created so you can look around (start with OPSLOOP_DEMO=false for an empty one).');
+      if (!(await app.governance.hasUsers())) print(`Open ${server.url} to create the owner account, or run: opsloop user add <email> --role owner`);
       onSignals(async () => {
         await server.close();
         await app.close();
@@ -74,6 +78,7 @@ export function buildCli(): Command {
     .description('Work on queued runs, timers, schedules and the outbox (PostgreSQL: run as many as you like)')
     .action(async () => {
       const app = await OpsLoop.open();
+      await app.prepare({ demo: false });
       await app.worker.start();
       print(`OpsLoop worker ${app.config.workerId} started (database: ${app.database.dialect})`);
       onSignals(() => app.close());
@@ -218,6 +223,7 @@ export function buildCli(): Command {
   addGovernanceCommands(program, withApp, print);
   addAiCommands(program, withApp, print);
   addFinanceCommands(program, withApp, print);
+  addRecurringCommands(program, withApp, print);
   addBankingCommands(program, withApp, print);
   return program;
 }

@@ -10,6 +10,14 @@ import { ValidationError } from './errors.ts';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** ISO 13616: the account moved to the end, letters as numbers, the whole mod 97 is 1. */
+export function isValidIban(value: string): boolean {
+  const iban = value.replace(/\s+/g, '').toUpperCase();
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/.test(iban)) return false;
+  const digits = (iban.slice(4) + iban.slice(0, 4)).replace(/[A-Z]/g, (ch) => String(ch.charCodeAt(0) - 55));
+  return BigInt(digits) % 97n === 1n;
+}
+
 /** Every setting, with its environment variable and default. */
 const configSchema = z.object({
   /** DATABASE_URL: `postgres://…` for PostgreSQL; unset means the embedded SQLite file. */
@@ -50,11 +58,37 @@ const configSchema = z.object({
   businessName: z.string().min(1).default('Your Business'),
   businessAddress: z.string().optional(),
   businessEmail: z.email().optional(),
+  /** OPSLOOP_PUBLIC_URL: the address clients reach OpsLoop at, for pay links in emails and PDFs; default http://localhost:<PORT>. */
+  publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) address such as https://pay.example.com' }).optional(),
+  /** OPSLOOP_BANK_ACCOUNT_NAME, _IBAN, _BIC, _ACCOUNT_NUMBER, _SORT_CODE: where clients pay by bank transfer (pay pages, invoice PDFs). */
+  bankAccountName: z.string().max(200).optional(),
+  bankIban: z.string().refine(isValidIban, 'is not a valid IBAN (the check digits do not match)').optional(),
+  bankBic: z.string().regex(/^[A-Za-z]{6}[A-Za-z0-9]{2}([A-Za-z0-9]{3})?$/, 'must be a BIC such as COBADEFFXXX').optional(),
+  bankAccountNumber: z.string().max(50).optional(),
+  bankSortCode: z.string().max(20).optional(),
+  /** STRIPE_SECRET_KEY: turns on "Pay by card" (Stripe Checkout) on pay pages. */
+  stripeSecretKey: z.string().regex(/^(sk|rk)_\w+$/, 'must be a Stripe secret key (sk_… or rk_…)').optional(),
+  /** STRIPE_WEBHOOK_SECRET: the signing secret of the Stripe webhook endpoint /pay/webhooks/stripe; required with STRIPE_SECRET_KEY. */
+  stripeWebhookSecret: z.string().regex(/^whsec_\w+$/, 'must be a Stripe webhook signing secret (whsec_…)').optional(),
+  /** STRIPE_API_URL: where Stripe's API is reached; default https://api.stripe.com (tests point it at a local fake). */
+  stripeApiUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) address' }).optional(),
+  /** STRIPE_TIMEOUT_MS: the longest one call to Stripe may take before the pay page shows an error. */
+  stripeTimeoutMs: int(100, 120_000).default(10_000),
+  /** OPSLOOP_REMINDER_CADENCE: payment reminders, in days relative to the due date (a client can have its own). */
+  reminderCadence: z.string().regex(/^\s*-?\d{1,3}(\s*,\s*-?\d{1,3})*\s*$/, 'must be days relative to the due date, e.g. "-3,0,7,14,30"').default('-3,0,7,14,30'),
+  /** OPSLOOP_REMINDER_HOUR: the local hour reminders go out. */
+  reminderHour: int(0, 23).default(9),
+  /** OPSLOOP_RECONCILE_THRESHOLD: bank matches at or above this confidence are applied without asking. */
+  reconcileThreshold: z.coerce.number().min(0).max(1).default(0.9),
+  /** OPSLOOP_DEMO: seed a demo business into a new, empty data folder on `opsloop serve` (true/false). */
+  demo: z.enum(['true', 'false']).default('true'),
+  /** OPSLOOP_SECURE_COOKIES: mark the session cookie Secure even when requests reach OpsLoop over plain http (behind a TLS proxy) (true/false). */
+  secureCookies: z.enum(['true', 'false']).default('false'),
   /** LOG_LEVEL: silent, error, warn, info or debug. */
   logLevel: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('info'),
 });
 
-export type Config = Readonly<z.infer<typeof configSchema> & { workerId: string; sqlitePath: string }>;
+export type Config = Readonly<z.infer<typeof configSchema> & { workerId: string; sqlitePath: string; publicUrl: string }>;
 export type ConfigInput = Partial<z.input<typeof configSchema>>;
 
 const envNames: Record<keyof z.input<typeof configSchema>, string> = {
@@ -78,6 +112,21 @@ const envNames: Record<keyof z.input<typeof configSchema>, string> = {
   businessName: 'OPSLOOP_BUSINESS_NAME',
   businessAddress: 'OPSLOOP_BUSINESS_ADDRESS',
   businessEmail: 'OPSLOOP_BUSINESS_EMAIL',
+  publicUrl: 'OPSLOOP_PUBLIC_URL',
+  bankAccountName: 'OPSLOOP_BANK_ACCOUNT_NAME',
+  bankIban: 'OPSLOOP_BANK_IBAN',
+  bankBic: 'OPSLOOP_BANK_BIC',
+  bankAccountNumber: 'OPSLOOP_BANK_ACCOUNT_NUMBER',
+  bankSortCode: 'OPSLOOP_BANK_SORT_CODE',
+  stripeSecretKey: 'STRIPE_SECRET_KEY',
+  stripeWebhookSecret: 'STRIPE_WEBHOOK_SECRET',
+  stripeApiUrl: 'STRIPE_API_URL',
+  stripeTimeoutMs: 'STRIPE_TIMEOUT_MS',
+  reminderCadence: 'OPSLOOP_REMINDER_CADENCE',
+  reminderHour: 'OPSLOOP_REMINDER_HOUR',
+  reconcileThreshold: 'OPSLOOP_RECONCILE_THRESHOLD',
+  demo: 'OPSLOOP_DEMO',
+  secureCookies: 'OPSLOOP_SECURE_COOKIES',
   logLevel: 'LOG_LEVEL',
 };
 
@@ -114,8 +163,14 @@ export function loadConfig(options: ConfigInput = {}, env: NodeJS.ProcessEnv = p
       details: { path: 'databaseUrl', env: 'DATABASE_URL' },
     });
   }
+  if (value.stripeSecretKey !== undefined && value.stripeWebhookSecret === undefined) {
+    throw new ValidationError('CONFIG_INVALID', 'Configuration stripeWebhookSecret (STRIPE_WEBHOOK_SECRET) is missing: card payments need the webhook signing secret to learn that a payment went through', {
+      details: { path: 'stripeWebhookSecret', env: 'STRIPE_WEBHOOK_SECRET' },
+    });
+  }
   return Object.freeze({
     ...value,
+    publicUrl: (value.publicUrl ?? `http://localhost:${value.port}`).replace(/\/+$/, ''),
     plugins: [...value.plugins],
     workerId: value.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     sqlitePath: path.resolve(value.dataDir, 'opsloop.db'),

@@ -13,6 +13,7 @@ export const ErrorCategory = {
   notFound: 'not_found',
   conflict: 'conflict',
   tooLarge: 'too_large',
+  tooManyRequests: 'too_many_requests',
   unavailable: 'unavailable',
   internal: 'internal',
 } as const;
@@ -94,6 +95,7 @@ const httpStatusByCategory: Record<ErrorCategory, number> = {
   not_found: 404,
   conflict: 409,
   too_large: 413,
+  too_many_requests: 429,
   unavailable: 503,
   internal: 500,
 };
@@ -105,6 +107,7 @@ const exitCodeByCategory: Record<ErrorCategory, number> = {
   not_found: 4,
   conflict: 5,
   too_large: 2,
+  too_many_requests: 6,
   unavailable: 6,
   internal: 1,
 };

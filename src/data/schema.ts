@@ -8,6 +8,7 @@ import type { PayLinkTables } from './tables/paylinks.ts';
 import type { SessionTables } from './tables/sessions.ts';
 import type { RecurringTables } from './tables/recurring.ts';
 import type { ReminderTables } from './tables/reminders.ts';
+import type { SettingsTables } from './tables/settings.ts';
 
 export interface WorkflowsTable {
   id: string;
@@ -291,6 +292,8 @@ export interface CounterpartiesTable {
   currency: string | null;
   payment_terms_days: number | null;
   notes: string | null;
+  /** this client's reminder cadence: days relative to the due date, e.g. "-3,0,7,14,30"; null = the business's */
+  reminder_cadence: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -318,6 +321,8 @@ export interface DocumentsTable {
   public_token: string | null;
   /** the invoice an accepted quote became */
   converted_to: string | null;
+  /** when the document was first sent (epoch ms); reminders never come before it */
+  sent_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -353,7 +358,7 @@ export interface PaymentsTable {
 }
 
 /** Every table: the engine's, governance's and finance's here; later areas in ./tables/. */
-export interface DB extends BankingTables, PayLinkTables, SessionTables, RecurringTables, ReminderTables {
+export interface DB extends BankingTables, PayLinkTables, SessionTables, RecurringTables, ReminderTables, SettingsTables {
   workflows: WorkflowsTable;
   workflow_versions: WorkflowVersionsTable;
   triggers: TriggersTable;

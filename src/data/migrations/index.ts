@@ -15,6 +15,7 @@ import * as m008 from './008_paylinks.ts';
 import * as m009 from './009_sessions.ts';
 import * as m010 from './010_recurring.ts';
 import * as m011 from './011_reminders.ts';
+import * as m012 from './012_settings.ts';
 
 export interface MigrationModule {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -32,4 +33,5 @@ export const migrations: Record<string, MigrationModule> = {
   '009_sessions': m009,
   '010_recurring': m010,
   '011_reminders': m011,
+  '012_settings': m012,
 };

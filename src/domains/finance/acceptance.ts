@@ -47,7 +47,7 @@ export async function respondToQuote(tx: Queryable, dialect: Dialect, token: str
     const number = await takeNumber(tx, 'invoice', defaultPatterns.invoice, today);
     await tx
       .insertInto('documents')
-      .values({ ...source, id, kind: 'invoice', number, status: 'draft', issue_date: today, due_date: null, valid_until: null, reference: quote.number, paid_minor: 0, source: `quote:${quote.id}`, public_token: null, converted_to: null, created_at: now, updated_at: now })
+      .values({ ...source, id, kind: 'invoice', number, status: 'draft', issue_date: today, due_date: null, valid_until: null, reference: quote.number, paid_minor: 0, source: `quote:${quote.id}`, public_token: null, converted_to: null, sent_at: null, created_at: now, updated_at: now })
       .execute();
     const lines = await tx.selectFrom('document_lines').selectAll().where('document_id', '=', quote.id).execute();
     if (lines.length > 0) await tx.insertInto('document_lines').values(lines.map((l) => ({ ...l, document_id: id }))).execute();

@@ -2,7 +2,8 @@
  * The finance domain's workflow actions and effects.
  *
  *   finance.draft   one sentence → a numbered draft document (in the step's transaction)
- *   finance.send    a document → status sent (audited) + an email with its PDF, through the outbox
+ *   finance.send    a document → status sent (audited; one already out stays as it is) + an email with
+ *                   its PDF, through the outbox
  * The email is an outbox effect (`finance.document-email`): the PDF is rendered when the email is
  * delivered, outside any transaction, and the Message-ID comes from the idempotency key, so a
  * retried delivery is recognisably the same message.
@@ -14,22 +15,28 @@ import type { Database } from '../../data/database.ts';
 import { messageIdFor } from '../../actions/index.ts';
 import { parseDocumentSentence } from '../../ai/draft/index.ts';
 import type { Registry } from '../../workflow/registry.ts';
-import { changeStatus, createDraftDocument, type DocumentView } from './documents.ts';
+import { changeStatus, createDraftDocument, getDocument, type DocumentView } from './documents.ts';
 import { defaultPatterns } from './numbering.ts';
-import { renderPdf, type BusinessProfile } from './service.ts';
+import { renderPdf } from './service.ts';
 import { documentTitle } from './pdf/index.ts';
+import { ensurePublicToken } from './paylinks/index.ts';
+import { registerPlaybookActions, type PlaybookSettings } from './playbook-actions.ts';
+import { registerRecurring } from './recurring/index.ts';
+import { registerFlags } from './flags.ts';
 
-const draftInput = z.object({ sentence: z.string().min(1).max(1000), today: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict();
-const sendInput = z.object({ document: z.string().min(1), to: z.email(), message: z.string().max(5000).optional() }).strict();
+const draftInput = z.object({ sentence: z.string().min(1).max(1000), today: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD').nullish() }).strict();
+const sendInput = z.object({ document: z.string().min(1), to: z.email(), message: z.string().max(5000).nullish() }).strict();
 const emailEffect = z.object({ documentId: z.string().min(1), to: z.email(), message: z.string().optional() }).strict();
 
-export interface FinanceSettings {
-  business: BusinessProfile;
+export interface FinanceSettings extends PlaybookSettings {
   smtpUrl: string | undefined;
   mailFrom: string;
 }
 
 export function registerFinance(registry: Registry, database: Database, settings: FinanceSettings): void {
+  registerPlaybookActions(registry, database, settings);
+  registerRecurring(registry, database);
+  registerFlags(registry);
   registry.registerAction<z.infer<typeof draftInput>, DocumentView>({
     name: 'finance.draft',
     description: 'Creates a numbered draft document from one sentence.',
@@ -50,8 +57,13 @@ export function registerFinance(registry: Registry, database: Database, settings
     description: 'Marks a document sent and emails it with its PDF (through the outbox: once, after commit).',
     input: sendInput,
     run: async (input, ctx) => {
-      const document = await changeStatus(ctx.tx, database.dialect, input.document, 'sent', `run:${ctx.runId}`, ctx.now());
-      const emailOutboxId = ctx.effect('finance.document-email', { documentId: document.id, to: input.to, ...(input.message === undefined ? {} : { message: input.message }) });
+      // A draft (or an approved one) becomes sent; a document already out is sent again as it is.
+      const current = await getDocument(ctx.tx, input.document);
+      if (current.status === 'void') throw new NonRetriableError(`${current.number} is void; a void document is not sent`, { code: 'DOCUMENT_VOID' });
+      const document = current.status === 'draft' || current.status === 'awaiting_approval' ? await changeStatus(ctx.tx, database.dialect, current.id, 'sent', `run:${ctx.runId}`, ctx.now()) : current;
+      // The pay link the email will carry is created with the step, so it is on disk before the email leaves.
+      if (document.kind === 'invoice') await ensurePublicToken(ctx.tx, document.id);
+      const emailOutboxId = ctx.effect('finance.document-email', { documentId: document.id, to: input.to, ...(input.message === undefined || input.message === null || input.message.trim() === '' ? {} : { message: input.message }) });
       return { number: document.number, status: document.status, emailOutboxId };
     },
   });
@@ -62,7 +74,8 @@ export function registerFinance(registry: Registry, database: Database, settings
     async deliver(raw, delivery) {
       if (transport === null) throw new NonRetriableError('Email is not configured: set SMTP_URL', { code: 'EMAIL_NOT_CONFIGURED' });
       const payload = emailEffect.parse(raw);
-      const { document, pdf } = await renderPdf(database.db, payload.documentId, settings.business);
+      const business = await settings.business.current();
+      const { document, pdf, payUrl } = await renderPdf(database.db, payload.documentId, business);
       const title = `${documentTitle(document.kind)} ${document.number}`;
       const messageId = messageIdFor(delivery.idempotencyKey);
       const text = [
@@ -70,10 +83,11 @@ export function registerFinance(registry: Registry, database: Database, settings
         '',
         payload.message ?? `Please find attached ${title} for ${document.total} ${document.currency}${document.dueDate === null ? '' : `, due ${document.dueDate}`}.`,
         '',
+        ...(payUrl === null ? [] : [`Pay online: ${payUrl}`, `(or by bank transfer, quoting ${document.number} as the reference; the details are on the invoice)`, '']),
         'Kind regards,',
-        settings.business.name,
+        business.name,
       ].join('\n');
-      await transport.sendMail({ from: settings.mailFrom, to: payload.to, subject: `${title} from ${settings.business.name}`, text, messageId, attachments: [{ filename: `${document.number}.pdf`, content: pdf, contentType: 'application/pdf' }] });
+      await transport.sendMail({ from: settings.mailFrom, to: payload.to, subject: `${title} from ${business.name}`, text, messageId, attachments: [{ filename: `${document.number}.pdf`, content: pdf, contentType: 'application/pdf' }] });
       return { externalId: messageId };
     },
   });

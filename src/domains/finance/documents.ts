@@ -11,6 +11,8 @@ import { computeTotals, formatMinor, parseDecimalToMinor } from '../../ai/draft/
 import type { DraftDocument } from '../../ai/draft/index.ts';
 import { normalizeCounterpartyName } from '../../ai/flag/index.ts';
 import type { Queryable } from '../../workflow/store/runs.ts';
+import { emitEvent } from '../../workflow/events.ts';
+import type { EngineHooks } from '../../workflow/hooks.ts';
 import { takeNumber } from './numbering.ts';
 import { assertTransition, DocumentStatus, type DocumentKind } from './status.ts';
 
@@ -41,7 +43,7 @@ export async function findOrCreateClient(tx: Queryable, name: string, now: numbe
   const id = newId();
   await tx
     .insertInto('counterparties')
-    .values({ id, role: 'client', name, normalized_name: normalized, contact: null, email: null, address: null, tax_id: null, currency: null, payment_terms_days: null, notes: null, created_at: now, updated_at: now })
+    .values({ id, role: 'client', name, normalized_name: normalized, contact: null, email: null, address: null, tax_id: null, currency: null, payment_terms_days: null, notes: null, reminder_cadence: null, created_at: now, updated_at: now })
     .execute();
   return { id, name, created: true };
 }
@@ -150,10 +152,27 @@ export async function listDocuments(db: Queryable, filter: { status?: string; ki
 }
 
 /** Moves a document to another status, checked against the status rules, audited with before/after. */
-export async function changeStatus(tx: Queryable, dialect: Dialect, idOrNumber: string, to: DocumentStatus, actor: string, now: number): Promise<DocumentView> {
+/**
+ * The one way a document's status changes: checked against the rules, audited, and announced as
+ * `document.status_changed` (key: the number) in the same transaction, so a run waiting on the
+ * document (the reminder loop) wakes the moment it is paid or voided.
+ */
+export async function changeStatus(tx: Queryable, dialect: Dialect, idOrNumber: string, to: DocumentStatus, actor: string, now: number, hooks: EngineHooks = {}): Promise<DocumentView> {
   const before = await getDocument(tx, idOrNumber);
   assertTransition(before.kind, before.status, to, before.number);
-  await tx.updateTable('documents').set({ status: to, updated_at: now }).where('id', '=', before.id).execute();
+  await tx
+    .updateTable('documents')
+    .set({ status: to, updated_at: now, ...(to === 'sent' ? { sent_at: now } : {}) })
+    .where('id', '=', before.id)
+    .execute();
   await appendAudit(tx, dialect, [{ actor, action: 'record.changed', subjectType: 'document', subjectId: before.id, data: { before: { status: before.status }, after: { status: to } } }], now);
-  return { ...before, status: to };
+  const after = { ...before, status: to };
+  await announceStatus(tx, dialect, before.status, after, actor, now, hooks);
+  return after;
+}
+
+/** Emits `document.status_changed` for a document that moved from `from` to its current status. */
+export async function announceStatus(tx: Queryable, dialect: Dialect, from: DocumentStatus, document: DocumentView, actor: string, now: number, hooks: EngineHooks = {}): Promise<void> {
+  const payload = { number: document.number, kind: document.kind, from, to: document.status, total: document.total, paid: document.paid, currency: document.currency };
+  await emitEvent(tx, dialect, { name: 'document.status_changed', key: document.number, payload, source: actor }, now, hooks);
 }

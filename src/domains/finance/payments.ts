@@ -11,7 +11,7 @@ import { appendAudit } from '../../governance/index.ts';
 import { formatMinor, parseDecimalToMinor } from '../../ai/draft/money/index.ts';
 import { emitEvent, type EngineHooks } from '../../workflow/index.ts';
 import type { Queryable } from '../../workflow/store/runs.ts';
-import { getDocument, type DocumentView } from './documents.ts';
+import { announceStatus, getDocument, type DocumentView } from './documents.ts';
 import { assertTransition } from './status.ts';
 
 export const paymentInput = z
@@ -70,5 +70,7 @@ export async function recordPayment(
     now,
     deps.hooks,
   );
-  return { document: await getDocument(tx, before.id), payment: { id, amount: input.amount } };
+  const after = await getDocument(tx, before.id);
+  await announceStatus(tx, deps.dialect, before.status, after, actor, now, deps.hooks);
+  return { document: after, payment: { id, amount: input.amount } };
 }

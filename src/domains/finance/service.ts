@@ -6,7 +6,8 @@ import type { Queryable } from '../../workflow/store/runs.ts';
 import { changeStatus as changeStatusIn, createDraftDocument, getDocument, listDocuments, type DocumentView } from './documents.ts';
 import { defaultPatterns } from './numbering.ts';
 import type { DocumentStatus } from './status.ts';
-import { renderDocumentPdf } from './pdf/index.ts';
+import { renderDocumentPdf, type BankDetails } from './pdf/index.ts';
+import { pdfPaymentFields } from './paylinks/index.ts';
 import { formatMinor } from '../../ai/draft/money/index.ts';
 
 export { getDocument, listDocuments, type DocumentView };
@@ -40,11 +41,21 @@ export interface BusinessProfile {
   name: string;
   address?: string | null;
   email?: string | null;
+  phone?: string | null;
+  taxId?: string | null;
+  /** printed on invoices, quotes and estimates */
+  bank?: BankDetails | null;
+  /** where clients reach OpsLoop: a payable invoice's PDF carries its pay link */
+  publicUrl?: string | null;
 }
 
-/** The document as a PDF people can send (embedded font, numbered lines, tax summary, totals). */
-export async function renderPdf(db: Queryable, idOrNumber: string, business: BusinessProfile): Promise<{ document: DocumentView; pdf: Buffer }> {
+/**
+ * The document as a PDF people can send (embedded font, numbered lines, tax summary, totals, and
+ * for an invoice how to pay it: bank details, the reference and its pay link, returned as `payUrl`).
+ */
+export async function renderPdf(db: Queryable, idOrNumber: string, business: BusinessProfile): Promise<{ document: DocumentView; pdf: Buffer; payUrl: string | null }> {
   const document = await getDocument(db, idOrNumber);
+  const { bank, ...payment } = await pdfPaymentFields(db, document, business);
   const taxes = new Map<string, { base: bigint; tax: bigint }>();
   const lines = await db.selectFrom('document_lines').select(['tax_rate', 'amount_minor', 'tax_minor']).where('document_id', '=', document.id).execute();
   for (const line of lines) {
@@ -54,6 +65,7 @@ export async function renderPdf(db: Queryable, idOrNumber: string, business: Bus
     entry.tax += BigInt(line.tax_minor);
     taxes.set(line.tax_rate, entry);
   }
+  const client = await db.selectFrom('counterparties').select(['contact', 'address', 'email', 'tax_id']).where('id', '=', document.client.id).executeTakeFirst();
   const pdf = await renderDocumentPdf({
     kind: document.kind,
     number: document.number,
@@ -62,15 +74,16 @@ export async function renderPdf(db: Queryable, idOrNumber: string, business: Bus
     validUntil: document.validUntil,
     reference: document.reference,
     currency: document.currency,
-    business: { name: business.name, address: business.address ?? null, email: business.email ?? null },
-    client: { name: document.client.name },
+    business: { name: business.name, address: business.address ?? null, email: business.email ?? null, phone: business.phone ?? null, taxId: business.taxId ?? null, bank },
+    client: { name: document.client.name, contact: client?.contact ?? null, address: client?.address ?? null, email: client?.email ?? null, taxId: client?.tax_id ?? null },
     lines: document.lines.map((l) => ({ description: l.description, quantity: l.quantity, unit: l.unit, unitPrice: l.unitPrice, taxRate: l.taxRate, amount: l.amount })),
     subtotal: document.subtotal,
     taxTotal: document.taxTotal,
     total: document.total,
     taxSummary: [...taxes.entries()].map(([rate, t]) => ({ rate, base: formatMinor(t.base, document.currency), tax: formatMinor(t.tax, document.currency) })),
+    ...payment,
   });
-  return { document, pdf };
+  return { document, pdf, payUrl: payment.payUrl };
 }
 
 export function changeStatus(deps: FinanceDeps, idOrNumber: string, to: DocumentStatus, actor: string): Promise<DocumentView> {

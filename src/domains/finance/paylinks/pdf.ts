@@ -1,0 +1,35 @@
+/** The "Payment" part of an invoice PDF: amounts paid and due, how to pay, the reference and the pay link. */
+import type { Queryable } from '../../../workflow/store/runs.ts';
+import type { DocumentView } from '../documents.ts';
+import type { BankDetails } from '../pdf/index.ts';
+import { ensurePublicToken, isPayable, payUrlFor } from './links.ts';
+import { formatMinor } from '../../../ai/draft/money/index.ts';
+
+export interface PdfPaymentFields {
+  bank: BankDetails | null;
+  paymentInstructions: string | null;
+  payUrl: string | null;
+  amountPaid: string | null;
+  amountDue: string | null;
+}
+
+/**
+ * The payment fields for a document's PDF. A payable invoice gets its pay link (created on first
+ * use, so it needs `publicUrl`); a paid or void one gets no instructions at all.
+ */
+export async function pdfPaymentFields(db: Queryable, doc: DocumentView, business: { bank?: BankDetails | null; publicUrl?: string | null }): Promise<PdfPaymentFields> {
+  const bank = business.bank ?? null;
+  const none = { paymentInstructions: null, payUrl: null, amountPaid: null, amountDue: null };
+  if (doc.kind !== 'invoice') return { bank, ...none };
+  const row = await db.selectFrom('documents').select(['total_minor', 'paid_minor']).where('id', '=', doc.id).executeTakeFirstOrThrow();
+  const paid = BigInt(row.paid_minor);
+  const due = BigInt(row.total_minor) - paid;
+  const amounts = paid > 0n ? { amountPaid: formatMinor(paid, doc.currency), amountDue: formatMinor(due, doc.currency) } : { amountPaid: null, amountDue: null };
+  if (doc.status === 'paid') return { bank: null, ...none, ...amounts, paymentInstructions: 'Paid in full. Thank you.' };
+  if (doc.status === 'void') return { bank: null, ...none };
+  const by = doc.dueDate === null ? '' : ` by ${doc.dueDate}`;
+  const paymentInstructions = `Please pay ${formatMinor(due, doc.currency)} ${doc.currency}${by}, quoting ${doc.number} as the payment reference.`;
+  const publicUrl = business.publicUrl ?? null;
+  const payUrl = isPayable(doc) && publicUrl !== null ? payUrlFor(publicUrl, await ensurePublicToken(db, doc.id)) : null;
+  return { bank, paymentInstructions, payUrl, ...amounts };
+}
