@@ -1,10 +1,11 @@
 export { Governance, type StepReport } from './governance.ts';
 export { GovernanceGate } from './gate.ts';
 export { appendAudit, verifyAudit, type AuditEntry, type VerifyResult, type AuditView } from './audit.ts';
-export { evaluatePolicies, periodStart, type Verdict, type PolicyFacts, type Tier } from './policy/evaluate.ts';
+export { calibratedDefaultRule, evaluatePolicies, periodStart, withDefaultRules, type Calibration, type Verdict, type PolicyFacts, type Tier } from './policy/evaluate.ts';
 export { parsePolicy } from './policy/store.ts';
 export type { PolicyDefinition, PolicyRule } from './policy/schema.ts';
+export { policySchema } from './policy/schema.ts';
 export { suggestPromotion, defaultGraduation, type GraduationSettings, type Suggestion } from './graduation.ts';
-export { roles, roleAtLeast, AuthError, type Role, type User } from './users.ts';
+export { roles, roleAtLeast, AuthError, addUser, countUsers, hashPassword, verifyPassword, toUser, findUser, listTokens, revokeTokenBy, setUserDisabled, type Role, type TokenView, type User } from './users.ts';
 export { checkMayDecide, type TaskView, type Decision } from './inbox.ts';
 export { jsonDiff } from './diff.ts';

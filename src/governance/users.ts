@@ -8,7 +8,9 @@ import { promisify } from 'node:util';
 import { z } from 'zod';
 import { ConflictError, ErrorCategory, NotFoundError, OpsLoopError, ValidationError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
+import { Dialect } from '../data/dialect.ts';
 import type { UserRow } from '../data/schema.ts';
+import { appendAudit } from './audit.ts';
 import type { Queryable } from '../workflow/store/runs.ts';
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
@@ -154,4 +156,71 @@ export async function authenticateToken(db: Queryable, token: string, now: numbe
 
 export async function revokeToken(tx: Queryable, tokenId: string, now: number): Promise<void> {
   await tx.updateTable('api_tokens').set({ revoked_at: now }).where('id', '=', tokenId).execute();
+}
+
+/** An API token as its owner sees it: never the token itself, only the prefix it starts with. */
+export interface TokenView {
+  id: string;
+  name: string;
+  /** the first characters of the token, e.g. "olp_Ab12Cd34" */
+  prefix: string;
+  user: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+/** The tokens of a user that still work, newest first. */
+export async function listTokens(db: Queryable, userId: string): Promise<TokenView[]> {
+  const rows = await db
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .select(['api_tokens.id', 'api_tokens.name', 'api_tokens.prefix', 'users.email', 'api_tokens.created_at', 'api_tokens.last_used_at', 'api_tokens.revoked_at'])
+    .where('api_tokens.user_id', '=', userId)
+    .where('api_tokens.revoked_at', 'is', null)
+    .orderBy('api_tokens.created_at', 'desc')
+    .orderBy('api_tokens.id', 'desc')
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, user: r.email, createdAt: Number(r.created_at), lastUsedAt: r.last_used_at === null ? null : Number(r.last_used_at), revokedAt: r.revoked_at === null ? null : Number(r.revoked_at) }));
+}
+
+/**
+ * Revokes a token: `by`'s own, or anyone's when `by` is an owner. Another person's token is "not
+ * found" to everyone else, so token ids cannot be probed. Revoking twice changes nothing.
+ * Audited in the transaction of the change.
+ */
+export async function revokeTokenBy(tx: Queryable, dialect: Dialect, tokenId: string, by: User, now: number): Promise<TokenView> {
+  const row = await tx
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .select(['api_tokens.id', 'api_tokens.user_id', 'api_tokens.name', 'api_tokens.prefix', 'users.email', 'api_tokens.created_at', 'api_tokens.last_used_at', 'api_tokens.revoked_at'])
+    .where('api_tokens.id', '=', tokenId)
+    .executeTakeFirst();
+  if (row === undefined || (row.user_id !== by.id && by.role !== 'owner')) throw new NotFoundError('TOKEN_NOT_FOUND', `You have no API token ${tokenId} (see GET /api/tokens)`);
+  const view: TokenView = { id: row.id, name: row.name, prefix: row.prefix, user: row.email, createdAt: Number(row.created_at), lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at), revokedAt: row.revoked_at === null ? null : Number(row.revoked_at) };
+  if (view.revokedAt !== null) return view;
+  await tx.updateTable('api_tokens').set({ revoked_at: now }).where('id', '=', tokenId).where('revoked_at', 'is', null).execute();
+  await appendAudit(tx, dialect, [{ actor: `user:${by.email}`, action: 'token.revoked', subjectType: 'user', subjectId: row.user_id, data: { tokenId, name: row.name, prefix: row.prefix, email: row.email } }], now);
+  return { ...view, revokedAt: now };
+}
+
+/**
+ * Disables or enables a user (an owner's decision, audited). A disabled user cannot sign in and
+ * their tokens are refused; the caller ends their sessions in the same transaction. The last
+ * enabled owner cannot be disabled — on PostgreSQL the enabled owners are locked first, so two
+ * owners disabling each other at once cannot both succeed.
+ */
+export async function setUserDisabled(tx: Queryable, dialect: Dialect, email: string, disabled: boolean, by: User, now: number): Promise<User> {
+  const target = await findUser(tx, email);
+  if (target.disabled === disabled) return target;
+  if (disabled && target.role === 'owner') {
+    // Locked in one order, so two such changes wait for each other instead of deadlocking.
+    let owners = tx.selectFrom('users').select('id').where('role', '=', 'owner').where('disabled', '=', 0).orderBy('id');
+    if (dialect === Dialect.postgres) owners = owners.forUpdate();
+    const enabled = await owners.execute();
+    if (!enabled.some((o) => o.id !== target.id)) throw new ConflictError('LAST_OWNER', `${target.email} is the last owner and cannot be disabled; make someone else an owner first`);
+  }
+  await tx.updateTable('users').set({ disabled: disabled ? 1 : 0, updated_at: now }).where('id', '=', target.id).execute();
+  await appendAudit(tx, dialect, [{ actor: `user:${by.email}`, action: disabled ? 'user.disabled' : 'user.enabled', subjectType: 'user', subjectId: target.id, data: { email: target.email, role: target.role } }], now);
+  return { ...target, disabled };
 }
