@@ -17,7 +17,8 @@ export async function openTestApp(dialect: DialectName, options: OpenOptions & {
   const app = await OpsLoop.open({
     ...options,
     env: options.env ?? {},
-    config: { workerId: 'test-worker', leaseSeconds: 30, pollIntervalMs: 20, ...db.config, ...options.config },
+    // port 0: a test that listens gets a free port, never the default one another process may hold
+    config: { workerId: 'test-worker', leaseSeconds: 30, pollIntervalMs: 20, port: 0, ...db.config, ...options.config },
     logger: options.logger ?? createLogger('silent'),
     ...(options.realClock === true ? {} : { clock }),
   });
