@@ -1,29 +1,17 @@
 /** The `opsloop` command as a person uses it: real processes, a real data folder. */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDatabase, testDialects, type TestDatabase } from '../helpers/dialects.ts';
-import { repoRoot, spawnOpsLoop } from '../helpers/process.ts';
+import { repoRoot, runOpsLoop, spawnOpsLoop } from '../helpers/process.ts';
 
-const exec = promisify(execFile);
-const bin = path.join(repoRoot, 'bin/opsloop.js');
 const example = path.join(repoRoot, 'examples/order-check.yaml');
 
 for (const dialect of testDialects()) {
   describe(`opsloop CLI on ${dialect}`, () => {
     let db: TestDatabase;
-    const opsloop = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-      try {
-        const { stdout, stderr } = await exec(process.execPath, [bin, ...args], { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', ...db.env } });
-        return { code: 0, stdout, stderr };
-      } catch (error) {
-        const e = error as { code: number; stdout: string; stderr: string };
-        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-      }
-    };
+    const opsloop = (...args: string[]) => runOpsLoop(args, db.env);
     before(async () => {
       db = await createTestDatabase(dialect);
     });

@@ -1,6 +1,7 @@
 /** Starting real `opsloop` processes for crash and multi-worker tests. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(repoRoot, 'src/cli/main.ts');
@@ -49,3 +50,20 @@ export function spawnOpsLoop(args: string[], env: Record<string, string>): Spawn
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `opsloop <args>` to the end with the database settings in `env`; never throws on a non-zero exit. */
+export async function runOpsLoop(args: string[], env: Record<string, string>): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(repoRoot, 'bin/opsloop.js'), ...args], { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}

@@ -1,7 +1,4 @@
 /** Recurring invoices: one invoice per period, whatever the checks, crashes and outages; governance decides sending. */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OpsLoop } from '../../../src/app.ts';
@@ -11,7 +8,7 @@ import { duePeriods, firstPeriod, isPeriodOf, localDate, nextPeriod, type Schedu
 import { createHttpApp } from '../../../src/server/index.ts';
 import { openTestApp, userWithToken, type TestApp } from '../../helpers/app.ts';
 import { createTestDatabase, testDialects, type TestDatabase } from '../../helpers/dialects.ts';
-import { repoRoot } from '../../helpers/process.ts';
+import { runOpsLoop } from '../../helpers/process.ts';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp.ts';
 
 describe('recurring schedules (pure)', () => {
@@ -342,16 +339,7 @@ for (const dialect of testDialects()) {
 for (const dialect of testDialects().slice(0, 1)) {
   describe(`opsloop recurring on ${dialect}`, () => {
     let db: TestDatabase;
-    const exec = promisify(execFile);
-    const opsloop = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-      try {
-        const { stdout, stderr } = await exec(process.execPath, [path.join(repoRoot, 'bin/opsloop.js'), ...args], { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', ...db.env } });
-        return { code: 0, stdout, stderr };
-      } catch (error) {
-        const e = error as { code: number; stdout: string; stderr: string };
-        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-      }
-    };
+    const opsloop = (...args: string[]) => runOpsLoop(args, db.env);
     before(async () => {
       db = await createTestDatabase(dialect);
     });

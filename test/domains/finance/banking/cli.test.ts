@@ -1,17 +1,13 @@
 /** `opsloop bank …` as a person runs it: a real process on a real database. */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDatabase, testDialects, type TestDatabase } from '../../../helpers/dialects.ts';
-import { repoRoot } from '../../../helpers/process.ts';
+import { runOpsLoop } from '../../../helpers/process.ts';
 import { parseMapOption } from '../../../../src/cli/banking.ts';
 import { fixtures } from './helpers.ts';
 
-const exec = promisify(execFile);
-const bin = path.join(repoRoot, 'bin/opsloop.js');
 const giro = path.join(fixtures, 'giro-2026-01.csv');
 const giroArgs = ['--account', 'DE89 3704 0044 0532 0130 00', '--currency', 'EUR', '--map', 'date=Buchungstag,amount=Betrag (EUR),description=Verwendungszweck,counterparty=Auftraggeber / Begünstigter', '--date-format', 'DD.MM.YYYY'];
 
@@ -20,15 +16,7 @@ const giroArgs = ['--account', 'DE89 3704 0044 0532 0130 00', '--currency', 'EUR
 for (const dialect of testDialects().slice(0, 1)) {
   describe(`opsloop bank on ${dialect}`, () => {
     let db: TestDatabase;
-    const opsloop = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-      try {
-        const { stdout, stderr } = await exec(process.execPath, [bin, ...args], { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', ...db.env } });
-        return { code: 0, stdout, stderr };
-      } catch (error) {
-        const e = error as { code: number; stdout: string; stderr: string };
-        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-      }
-    };
+    const opsloop = (...args: string[]) => runOpsLoop(args, db.env);
     before(async () => {
       db = await createTestDatabase(dialect);
     });
