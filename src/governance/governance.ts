@@ -3,7 +3,7 @@
  * and the services the API and CLI call (inbox decisions, exceptions, audit, policies,
  * graduation, users and tokens). Every change is audited in its own transaction.
  */
-import { ConflictError, ValidationError } from '../core/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../core/errors.ts';
 import type { Clock } from '../core/clock.ts';
 import { newId } from '../core/ids.ts';
 import { toJsonColumn } from '../core/json.ts';
@@ -65,8 +65,11 @@ export class Governance {
         // Mail about failed emails would only fail again the same way.
         if (options.mailEnabled && info.kind !== 'effect_failed') {
           const to = await recipientsOf(tx, info.owner);
-          await queueMail(tx, { to, subject: `A run needs you: ${info.code}${info.workflowId === null ? '' : ` in ${info.workflowId}`}`, text: `${info.message}
-Run ${info.runId ?? '-'}: retry, skip or cancel it from the Inbox or with \`opsloop retry|skip|cancel <run>\`.` }, `exception:${info.exceptionId}`, info.now);
+          const mail =
+            info.runId === null
+              ? { subject: `Needs you: ${info.code}`, text: `${info.message}\nWhen it is dealt with, mark it handled in the Inbox.` }
+              : { subject: `A run needs you: ${info.code}${info.workflowId === null ? '' : ` in ${info.workflowId}`}`, text: `${info.message}\nRun ${info.runId}: retry, skip or cancel it from the Inbox or with \`opsloop retry|skip|cancel <run>\`.` };
+          await queueMail(tx, { to, ...mail }, `exception:${info.exceptionId}`, info.now);
         }
       },
       approvalClosed: (tx, info) => closeTask(tx, dialect, info),
@@ -191,6 +194,25 @@ Run ${info.runId ?? '-'}: retry, skip or cancel it from the Inbox or with \`opsl
     const engine = this.#e;
     // The engine audits the change in its own transaction (the runOperated hook).
     return action === 'retry' ? engine.retry(runId, user.email) : action === 'skip' ? engine.skip(runId, null, user.email) : engine.cancel(runId, `cancelled by ${user.email}`, user.email);
+  }
+
+  /**
+   * Closes an exception that belongs to no run (e.g. a card payment larger than the invoice, to
+   * refund): a person says it is handled and why. Exceptions of runs are closed by retry, skip or
+   * cancel instead.
+   */
+  async markExceptionHandled(exceptionId: string, user: User, note: string): Promise<{ id: string; status: string }> {
+    if (!roleAtLeast(user.role, 'admin')) throw new AuthError('FORBIDDEN_ROLE', `${user.email} is a ${user.role}; handling exceptions needs the admin role or above`, 'forbidden');
+    return this.#e.committer.unit(async (tx) => {
+      const row = await tx.selectFrom('exceptions').select(['id', 'run_id', 'status', 'code']).where('id', '=', exceptionId).executeTakeFirst();
+      if (row === undefined) throw new NotFoundError('EXCEPTION_NOT_FOUND', `There is no exception ${exceptionId}`);
+      if (row.run_id !== null) throw new ConflictError('EXCEPTION_HAS_RUN', `Exception ${exceptionId} belongs to run ${row.run_id}: retry, skip or cancel the run instead`);
+      if (row.status !== 'open') throw new ConflictError('EXCEPTION_CLOSED', `Exception ${exceptionId} is already ${row.status}`);
+      const now = this.#now();
+      await tx.updateTable('exceptions').set({ status: 'resolved', resolution: 'handled', resolved_at: now }).where('id', '=', exceptionId).where('status', '=', 'open').execute();
+      await appendAudit(tx, this.#o.database.dialect, [{ actor: `user:${user.email}`, action: 'exception.handled', subjectType: 'exception', subjectId: exceptionId, data: { code: row.code, note } }], now);
+      return { id: exceptionId, status: 'resolved' };
+    });
   }
 
   // ---- periodic work: escalations and the daily digest ----

@@ -11,6 +11,7 @@ import { route } from './openapi.ts';
 
 const approveBody = z.object({ data: z.unknown().optional(), reason: z.string().max(2000).optional() }).strict();
 const rejectBody = z.object({ reason: z.string().min(1, 'say why').max(2000) }).strict();
+const handledBody = z.object({ note: z.string().min(1, 'say what was done').max(2000) }).strict();
 const bulkBody = z.object({ ids: z.array(z.string().min(1)).min(1).max(500) }).strict();
 const approvalsQuery = z.object({ status: z.enum(['open', 'approved', 'rejected', 'timed_out', 'all']).default('open'), mine: z.enum(['1', 'true', '0', 'false']).optional() });
 const auditQuery = z.object({
@@ -80,6 +81,16 @@ export function mountGovernanceApi(app: Hono<AppEnv>, opsloop: OpsLoop): void {
   for (const action of ['retry', 'skip', 'cancel'] as const) {
     route(app, { method: 'post', path: `/api/exceptions/:runId/${action}`, tag: 'inbox', summary: `${action.charAt(0).toUpperCase()}${action.slice(1)} the run of an exception`, role: 'admin' }, async (c) => c.json({ run: await gov.resolveException(c.req.param('runId'), action, userWith(c, 'admin')) }));
   }
+
+  route(
+    app,
+    { method: 'post', path: '/api/exceptions/:id/handled', tag: 'inbox', summary: 'Mark an exception that belongs to no run as handled (e.g. a payment to refund)', role: 'admin', body: handledBody },
+    async (c) => {
+      const user = userWith(c, 'admin');
+      const body = validate(handledBody, await readJson(c));
+      return c.json({ exception: await gov.markExceptionHandled(c.req.param('id'), user, body.note) });
+    },
+  );
 
   route(app, { method: 'post', path: '/api/runs/:id/corrections', tag: 'runs', summary: 'Record that an automatic result was wrong (feeds graduation and learning)', role: 'reviewer', body: correctionBody, status: 201 }, async (c) => {
     const user = userWith(c, 'reviewer');
