@@ -10,7 +10,9 @@ export function mountSettingsApi(app: Hono<AppEnv>, opsloop: OpsLoop): void {
   const profiles = businessProfiles(opsloop.database, opsloop.config);
   const answer = async () => {
     const [business, stored] = await Promise.all([profiles.current(), profiles.stored()]);
-    return { business, stored, environment: profiles.environment };
+    // The logo travels as base64 PNG, as it is stored and sent.
+    const logo = business.logoPng === undefined || business.logoPng === null ? null : Buffer.from(business.logoPng).toString('base64');
+    return { business: { ...business, logoPng: logo }, stored, environment: profiles.environment };
   };
   route(
     app,
@@ -32,7 +34,7 @@ export function mountSettingsApi(app: Hono<AppEnv>, opsloop: OpsLoop): void {
       method: 'put',
       path: '/api/settings/business',
       tag: 'settings',
-      summary: 'Store the business profile (name, address, email, phone, tax id, bank details)',
+      summary: 'Store the business profile (name, address, email, phone, tax id, bank details, logo)',
       description: 'Replaces what is stored. A field left out, null or blank is not stored: the environment (OPSLOOP_BUSINESS_NAME, OPSLOOP_BANK_IBAN, …) applies to it.',
       role: 'owner',
       body: businessSettingsInput,

@@ -10,7 +10,7 @@ import { createHttpApp } from '../../src/server/index.ts';
 import { openTestApp, userWithToken, type TestApp } from '../helpers/app.ts';
 import { testDialects } from '../helpers/dialects.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.ts';
-import { allText } from '../domains/finance/pdf/helpers.ts';
+import { allText, imagesPerPage, logoPng } from '../domains/finance/pdf/helpers.ts';
 
 type Json = Record<string, unknown>;
 interface Profile {
@@ -132,6 +132,24 @@ for (const dialect of testDialects()) {
       assert.match(await pdfText(draft.id), /Northwind Design/);
       const audit = (await call('viewer', 'GET', '/api/audit?action=settings.changed')).json.entries as { actor: string }[];
       assert.deepEqual(audit.map((e) => e.actor), ['user:owner@example.com', 'user:owner@example.com']);
+    });
+
+    test('a logo stored in Settings is printed on documents; a file that is not a PNG is refused by name', async () => {
+      const draft = (await call('admin', 'POST', '/api/documents/draft', { sentence: 'Quote Acme Ltd $900 for a logo refresh, valid 30 days', today: '2026-01-05' })).json.document as { id: string };
+      const pdf = async () => new Uint8Array(await (await app.request(`/api/documents/${draft.id}/pdf`, { headers: as.viewer })).arrayBuffer());
+      assert.equal((await imagesPerPage(await pdf()))[0], 0, 'no logo yet');
+      const notPng = await call('owner', 'PUT', '/api/settings/business', { logoPng: Buffer.from('GIF89a not a png at all, really').toString('base64') });
+      assert.equal(notPng.status, 400);
+      assert.equal(errorOf(notPng.json).details?.path, 'body.logoPng');
+      assert.match(errorOf(notPng.json).message, /is not a PNG image/);
+      const current = (await call('owner', 'GET', '/api/settings/business')).json.stored as Json;
+      const saved = await call('owner', 'PUT', '/api/settings/business', { ...current, logoPng: Buffer.from(await logoPng()).toString('base64') });
+      assert.equal(saved.status, 200, JSON.stringify(saved.json).slice(0, 300));
+      assert.equal(typeof (saved.json.business as { logoPng: unknown }).logoPng, 'string');
+      assert.equal((await imagesPerPage(await pdf()))[0], 1, 'the logo is on page 1');
+      const removed = await call('owner', 'PUT', '/api/settings/business', { ...current, logoPng: null });
+      assert.equal(removed.status, 200);
+      assert.equal((await imagesPerPage(await pdf()))[0], 0, 'removed again');
     });
 
     test('a change made by another process is seen once the one-second cache has passed', async () => {

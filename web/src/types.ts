@@ -287,6 +287,8 @@ export interface BusinessProfile {
   phone?: string | null;
   taxId?: string | null;
   bank?: BankDetails | null;
+  /** base64 PNG */
+  logoPng?: string | null;
 }
 
 /** GET/PUT /api/settings/business: what documents show, what is stored, and the environment's defaults. */

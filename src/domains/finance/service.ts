@@ -45,6 +45,8 @@ export interface BusinessProfile {
   taxId?: string | null;
   /** printed on invoices, quotes and estimates */
   bank?: BankDetails | null;
+  /** the logo printed on documents (PNG) */
+  logoPng?: Uint8Array | null;
   /** where clients reach OpsLoop: a payable invoice's PDF carries its pay link */
   publicUrl?: string | null;
 }
@@ -74,7 +76,7 @@ export async function renderPdf(db: Queryable, idOrNumber: string, business: Bus
     validUntil: document.validUntil,
     reference: document.reference,
     currency: document.currency,
-    business: { name: business.name, address: business.address ?? null, email: business.email ?? null, phone: business.phone ?? null, taxId: business.taxId ?? null, bank },
+    business: { name: business.name, address: business.address ?? null, email: business.email ?? null, phone: business.phone ?? null, taxId: business.taxId ?? null, bank, logoPng: business.logoPng ?? null },
     client: { name: document.client.name, contact: client?.contact ?? null, address: client?.address ?? null, email: client?.email ?? null, taxId: client?.tax_id ?? null },
     lines: document.lines.map((l) => ({ description: l.description, quantity: l.quantity, unit: l.unit, unitPrice: l.unitPrice, taxRate: l.taxRate, amount: l.amount })),
     subtotal: document.subtotal,

@@ -18,6 +18,7 @@ import { appendAudit } from '../../governance/index.ts';
 import type { Queryable } from '../../workflow/store/runs.ts';
 import type { BankDetails } from './pdf/index.ts';
 import { unprintableCharacters } from './pdf/coverage.ts';
+import { MAX_LOGO_BYTES, pngProblem } from './pdf/logo.ts';
 import { businessProfile } from './paylinks/settings.ts';
 import type { BusinessProfile } from './service.ts';
 
@@ -65,6 +66,17 @@ export const businessSettingsInput = z
     phone: text(50).refine((value) => value === undefined || /^\+?[0-9 ()./-]{3,50}$/.test(value), 'must be a phone number such as +44 20 7946 0000'),
     taxId: printable(text(50)),
     bank: bankInput.nullish(),
+    /** the logo printed on documents: a PNG, base64-encoded (null or "" removes it) */
+    logoPng: z
+      .string()
+      .max(Math.ceil((MAX_LOGO_BYTES * 4) / 3) + 4, `must be a PNG of at most ${MAX_LOGO_BYTES} bytes`)
+      .nullish()
+      .transform((value) => (value === null || value === undefined || value.trim() === '' ? undefined : value.replace(/^data:image\/png;base64,/, '').replace(/\s+/g, '')))
+      .superRefine((value, ctx) => {
+        if (value === undefined) return;
+        const problem = /^[A-Za-z0-9+/]+={0,2}$/.test(value) ? pngProblem(Buffer.from(value, 'base64')) : 'is not base64';
+        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+      }),
   })
   .strict();
 export type BusinessSettingsInput = z.input<typeof businessSettingsInput>;
@@ -77,11 +89,13 @@ export interface StoredBusiness {
   phone?: string;
   taxId?: string;
   bank?: BankDetails;
+  /** base64 PNG */
+  logoPng?: string;
 }
 
 function compact(parsed: z.output<typeof businessSettingsInput>): StoredBusiness {
   const stored: StoredBusiness = {};
-  for (const key of ['name', 'address', 'email', 'phone', 'taxId'] as const) {
+  for (const key of ['name', 'address', 'email', 'phone', 'taxId', 'logoPng'] as const) {
     const value = parsed[key];
     if (value !== undefined) stored[key] = value;
   }
@@ -100,6 +114,7 @@ export function resolveBusiness(environment: BusinessProfile, stored: StoredBusi
     phone: stored.phone ?? environment.phone ?? null,
     taxId: stored.taxId ?? environment.taxId ?? null,
     bank: stored.bank ?? environment.bank ?? null,
+    logoPng: stored.logoPng === undefined ? (environment.logoPng ?? null) : Buffer.from(stored.logoPng, 'base64'),
     publicUrl: environment.publicUrl ?? null,
   };
 }

@@ -372,6 +372,18 @@ const bankFields: [BankField, string][] = [
 interface ProfileForm {
   fields: Record<ProfileField, string>;
   bank: Record<BankField, string>;
+  /** base64 PNG, or null for none */
+  logoPng: string | null;
+}
+
+/** Reads a chosen file as base64 (without the data: prefix). */
+function readBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+    reader.onerror = () => reject(new Error(`${file.name} could not be read`));
+    reader.readAsDataURL(file);
+  });
 }
 
 function formOf(settings: BusinessSettings): ProfileForm {
@@ -379,6 +391,7 @@ function formOf(settings: BusinessSettings): ProfileForm {
   return {
     fields: { name: stored.name ?? '', address: stored.address ?? '', email: stored.email ?? '', phone: stored.phone ?? '', taxId: stored.taxId ?? '' },
     bank: { accountName: stored.bank?.accountName ?? '', iban: stored.bank?.iban ?? '', bic: stored.bank?.bic ?? '', accountNumber: stored.bank?.accountNumber ?? '', sortCode: stored.bank?.sortCode ?? '' },
+    logoPng: stored.logoPng ?? null,
   };
 }
 
@@ -403,7 +416,7 @@ function BusinessProfileCard(): ReactNode {
     void save.run(async () => {
       const blankToNull = (value: string): string | null => (value.trim() === '' ? null : value.trim());
       const bank = Object.fromEntries(Object.entries(form.bank).map(([k, v]) => [k, blankToNull(v)]));
-      const body = { ...Object.fromEntries(Object.entries(form.fields).map(([k, v]) => [k, blankToNull(v)])), bank };
+      const body = { ...Object.fromEntries(Object.entries(form.fields).map(([k, v]) => [k, blankToNull(v)])), bank, logoPng: form.logoPng };
       settings.set(await api<BusinessSettings>('/api/settings/business', { method: 'PUT', body }));
       setSaved(true);
     });
@@ -448,6 +461,28 @@ function BusinessProfileCard(): ReactNode {
           </div>
           <Field label="Address" hint="One line per line on the document." error={fieldError(save.error, 'address')}>
             {(id, hint) => <textarea id={id} rows={3} value={form.fields.address} placeholder={env.address ?? ''} onChange={(e) => setForm({ ...form, fields: { ...form.fields, address: e.target.value } })} aria-describedby={hint} />}
+          </Field>
+          <Field label="Logo" hint="A PNG, printed at the top of every document (at most 2 MB)." error={fieldError(save.error, 'logoPng')}>
+            {(id, hint) => (
+              <div className="logo-field">
+                {form.logoPng === null ? <span className="muted small">No logo</span> : <img src={`data:image/png;base64,${form.logoPng}`} alt="Current logo" className="logo-preview" />}
+                <input
+                  id={id}
+                  type="file"
+                  accept="image/png"
+                  aria-describedby={hint}
+                  onChange={(e) => {
+                    const file = e.target.files?.[0];
+                    if (file !== undefined) void readBase64(file).then((logoPng) => setForm((f) => (f === null ? f : { ...f, logoPng })));
+                  }}
+                />
+                {form.logoPng === null ? null : (
+                  <Button variant="ghost" onClick={() => setForm({ ...form, logoPng: null })}>
+                    Remove logo
+                  </Button>
+                )}
+              </div>
+            )}
           </Field>
           <h3>Bank details for transfers</h3>
           <p className="muted small">Printed on invoices and shown on pay pages. Fill in what your bank uses (IBAN and BIC, or account number and sort code); stored details replace the environment's as a whole.</p>
