@@ -31,10 +31,29 @@ export function isSendProposal(value: unknown): value is SendProposal {
   return typeof v.document === 'string' && typeof v.to === 'string' && typeof v.total === 'string' && typeof v.client === 'object' && v.client !== null;
 }
 
+/** What the read skill proposes: the fields of a document as printed, and its lines. */
+export interface ReadProposal {
+  vendor: string | null;
+  documentNumber?: string | null;
+  total: string | null;
+  currency: string | null;
+  lineItems: unknown[];
+}
+
+export function isReadProposal(value: unknown): value is ReadProposal {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return Array.isArray(v.lineItems) && 'vendor' in v && 'total' in v && (v.total === null || typeof v.total === 'string');
+}
+
 /** One line a person can scan: "Invoice INV-2026-0001 · Acme Ltd · $2,500.00". */
 export function proposalSummary(value: unknown): string | null {
   if (isDocumentLike(value)) return [`${humanize(value.kind)} ${value.number ?? ''}`.trim(), value.client.name, formatMoney(value.total, value.currency)].join(' · ');
   if (isSendProposal(value)) return `Send ${value.document} to ${value.client.name} · ${formatMoney(value.total, value.currency)}`;
+  if (isReadProposal(value)) {
+    const total = value.total === null ? null : value.currency === null ? value.total : `${value.total} ${value.currency}`;
+    return [value.vendor ?? 'A document', value.documentNumber, total].filter((part) => part !== null && part !== undefined && part !== '').join(' · ');
+  }
   if (typeof value === 'object' && value !== null) {
     const v = value as Record<string, unknown>;
     for (const key of ['subject', 'title', 'summary', 'label', 'name']) if (typeof v[key] === 'string') return v[key];
@@ -183,6 +202,7 @@ export function Reasons(props: { reasons: Reason[] | null }): ReactNode {
 function evidenceText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(evidenceText).filter((text) => text !== null).join(' / ') || null;
   if (typeof value === 'object') {
     const v = value as Record<string, unknown>;
     for (const key of ['text', 'span', 'quote', 'source', 'snippet']) if (typeof v[key] === 'string') return v[key];

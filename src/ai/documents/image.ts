@@ -41,7 +41,7 @@ export async function loadImagePage(bytes: Uint8Array, format: 'png' | 'jpeg', c
  * Drawing the image applies the tag, so OCR sees the photo upright and boxes match what a person
  * sees. (~0.5 s for 12 megapixels, small next to the OCR itself.)
  */
-async function uprightPng(image: Image, filename: string | undefined): Promise<Buffer> {
+export async function uprightPng(image: Image, filename: string | undefined): Promise<Buffer> {
   try {
     // Decoding applies the orientation: width and height become the upright ones.
     await image.decode();

@@ -36,6 +36,7 @@ export { documentLimitsSchema } from './options.ts';
 export { createTesseractOcr, defaultLangPath } from './ocr.ts';
 export { PDF_UNITS_PER_POINT } from './pdf.ts';
 export { detectDocumentType } from './detect.ts';
+export { documentPageSizes, renderDocumentPage, type PageImage, type PageImageOptions, type PageSize } from './render.ts';
 
 /**
  * Loads a document from memory. Throws `DOCUMENT_UNSUPPORTED`, `DOCUMENT_UNREADABLE`,

@@ -46,9 +46,11 @@ export interface PdfContext {
 const PDFJS_DIR = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 const assetDir = (name: string) => path.join(PDFJS_DIR, name) + path.sep;
 
-/** Reads every page of a PDF, OCR'ing the scanned ones. */
-export async function loadPdfPages(bytes: Uint8Array, context: PdfContext): Promise<PdfPage[]> {
-  const { filename, limits } = context;
+/**
+ * Opens a PDF, hands it to `use`, and releases pdfjs's resources after. Throws
+ * `DOCUMENT_ENCRYPTED`, `DOCUMENT_UNREADABLE`, or `DOCUMENT_TOO_LARGE` over `maxPages`.
+ */
+export async function withPdf<T>(bytes: Uint8Array, filename: string | undefined, limits: Pick<DocumentLimits, 'maxPages'>, use: (document: PDFDocumentProxy) => Promise<T>): Promise<T> {
   const task = getDocument({
     // pdfjs may take ownership of the buffer; give it a copy.
     data: new Uint8Array(bytes),
@@ -70,6 +72,16 @@ export async function loadPdfPages(bytes: Uint8Array, context: PdfContext): Prom
     if (document.numPages > limits.maxPages) {
       throw tooLarge(filename, `has ${document.numPages} pages`, `maxPages = ${limits.maxPages}`);
     }
+    return await use(document);
+  } finally {
+    await task.destroy();
+  }
+}
+
+/** Reads every page of a PDF, OCR'ing the scanned ones. */
+export async function loadPdfPages(bytes: Uint8Array, context: PdfContext): Promise<PdfPage[]> {
+  const { filename, limits } = context;
+  return withPdf(bytes, filename, limits, async (document) => {
     const pages: PdfPage[] = [];
     for (let number = 1; number <= document.numPages; number += 1) {
       context.signal?.throwIfAborted();
@@ -91,9 +103,7 @@ export async function loadPdfPages(bytes: Uint8Array, context: PdfContext): Prom
       }
     }
     return pages;
-  } finally {
-    await task.destroy();
-  }
+  });
 }
 
 async function readTextLayer(document: PDFDocumentProxy, number: number, filename: string | undefined): Promise<PdfPage> {
@@ -178,17 +188,7 @@ async function ocrPage(proxy: PDFPageProxy, context: PdfContext): Promise<Docume
   const height = Math.max(1, Math.ceil(viewport.height));
   let png: Buffer;
   try {
-    const canvas = createCanvas(width, height);
-    const canvasContext = canvas.getContext('2d');
-    canvasContext.fillStyle = '#ffffff';
-    canvasContext.fillRect(0, 0, width, height);
-    await proxy.render({
-      // pdfjs's Node build draws on @napi-rs/canvas; its types only name the DOM canvas.
-      canvas: canvas as unknown as RenderParameters['canvas'],
-      canvasContext: canvasContext as unknown as RenderParameters['canvasContext'],
-      viewport,
-    }).promise;
-    png = await canvas.encode('png');
+    png = await renderPagePng(proxy, viewport, width, height);
   } catch (cause) {
     throw unreadable(filename, `page ${proxy.pageNumber} could not be rendered for OCR`, cause);
   }
@@ -200,6 +200,35 @@ async function ocrPage(proxy: PDFPageProxy, context: PdfContext): Promise<Docume
     page: proxy.pageNumber,
     confidence: line.confidence,
   }));
+}
+
+/**
+ * Draws a page on a white @napi-rs/canvas of `width` × `height` pixels and encodes it as PNG.
+ * An aborted `signal` cancels the drawing (pdfjs stops between operations) and rethrows its reason.
+ */
+export async function renderPagePng(proxy: PDFPageProxy, viewport: PageViewport, width: number, height: number, signal?: AbortSignal): Promise<Buffer> {
+  signal?.throwIfAborted();
+  const canvas = createCanvas(width, height);
+  const canvasContext = canvas.getContext('2d');
+  canvasContext.fillStyle = '#ffffff';
+  canvasContext.fillRect(0, 0, width, height);
+  const task = proxy.render({
+    // pdfjs's Node build draws on @napi-rs/canvas; its types only name the DOM canvas.
+    canvas: canvas as unknown as RenderParameters['canvas'],
+    canvasContext: canvasContext as unknown as RenderParameters['canvasContext'],
+    viewport,
+  });
+  const cancel = () => task.cancel();
+  signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    await task.promise;
+  } catch (error) {
+    signal?.throwIfAborted();
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+  }
+  return canvas.encode('png');
 }
 
 /**

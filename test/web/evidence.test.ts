@@ -1,0 +1,169 @@
+/**
+ * A read document in the Inbox, in Chromium: the card shows the invoice's page with each field's
+ * evidence highlighted where it was read, the fields beside it (below it on a phone); focusing a
+ * field marks its box and hovering a box marks its field. A reading of plain text shows the
+ * fields alone. Saved as test-output/screenshots/20-inbox-read-evidence.png.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { openTestApp, type TestApp } from '../helpers/app.ts';
+import { browserSkipReason, ensureWebBuilt, launchBrowser, lowContrastText, screenshot, unnamedControls } from '../helpers/browser.ts';
+import { listen, type RunningServer } from '../../src/server/index.ts';
+import { renderDocumentPdf, type RenderableDocument } from '../../src/domains/finance/pdf/index.ts';
+
+const skip = browserSkipReason();
+const password = 'correct horse battery';
+
+/** A one-page A4 invoice from Acme Supplies Ltd, total €1,234.56, as OpsLoop prints invoices. */
+function acmeInvoice(): Promise<Buffer> {
+  const invoice: RenderableDocument = {
+    kind: 'invoice',
+    number: 'INV-1042',
+    issueDate: '2026-03-01',
+    dueDate: '2026-03-31',
+    currency: 'EUR',
+    locale: 'en-GB',
+    business: { name: 'Acme Supplies Ltd', address: '12 Harbour Street\nPortsmouth PO1 2AB', email: 'billing@acme.example', bank: { iban: 'GB82WEST12345698765432' } },
+    client: { name: 'Corner Bakery', address: '3 Mill Lane\nBristol BS1 4DJ' },
+    lines: [
+      { description: 'Flour 25 kg', quantity: '10', unitPrice: '45.00', taxRate: '20', amount: '450.00' },
+      { description: 'Butter 10 kg', quantity: '8', unitPrice: '70.00', taxRate: '20', amount: '560.00' },
+      { description: 'Delivery', quantity: '1', unitPrice: '18.80', taxRate: '20', amount: '18.80' },
+    ],
+    subtotal: '1028.80',
+    taxTotal: '205.76',
+    total: '1234.56',
+  };
+  return renderDocumentPdf(invoice);
+}
+
+interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+describe('a read document in the Inbox, in Chromium', { skip }, () => {
+  let t: TestApp;
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    const built = ensureWebBuilt();
+    t = await openTestApp('sqlite', { realClock: true, config: { businessName: 'Corner Bakery' } });
+    await t.app.governance.addUser({ email: 'ana@bakery.example', name: 'Ana Owner', role: 'owner', password });
+    await t.app.engine.addWorkflow({ id: 'read-bills', name: 'Read bills', steps: [{ id: 'read', type: 'ai', skill: 'read', tier: 'review', input: '{{ input.document }}' }, { id: 'done', type: 'end' }] });
+    // Newest first: the PDF's card comes first in the Inbox.
+    await t.app.engine.startRun('read-bills', { document: { text: 'Harbour Fish Co\nInvoice No: HF-88\nDate: 02/03/2026\nTotal: 310.00' } });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const pdf = await acmeInvoice();
+    await t.app.engine.startRun('read-bills', { document: { file: { contentBase64: pdf.toString('base64'), filename: 'acme-1042.pdf', contentType: 'application/pdf' } } });
+    server = await listen(t.app);
+    [browser] = await Promise.all([launchBrowser(), built]);
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(server.url);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Email').fill('ana@bakery.example');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await t?.close();
+  });
+
+  const card = () => page.getByTestId('approval').filter({ hasText: 'INV-1042' });
+  const image = () => card().getByRole('img', { name: 'Page 1 of acme-1042.pdf' });
+  const totalBox = () => card().locator('.evidence-box[data-field="total"]');
+  const totalField = () => card().locator('.read-fields [data-field="total"]');
+  const rect = async (locator: ReturnType<Page['locator']>): Promise<Rect> => {
+    const box = await locator.boundingBox();
+    assert.ok(box !== null, 'the element is shown');
+    return box;
+  };
+
+  test('the card shows the page, with the total highlighted where it is printed', async () => {
+    await card().getByRole('heading', { name: 'Acme Supplies Ltd · INV-1042 · 1,234.56 EUR' }).waitFor();
+    await image().waitFor();
+    await page.waitForFunction("[...document.querySelectorAll('.page-frame img')].every((img) => img.complete && img.naturalWidth > 0)");
+    assert.equal(await image().evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), 1190, 'the page is drawn at one pixel per unit');
+
+    const highlight = card().getByRole('button', { name: /^Total: 1,234\.56, read from “€1,234\.56”/ });
+    await highlight.waitFor();
+    const pageRect = await rect(image());
+    const box = await rect(highlight);
+    assert.ok(box.x >= pageRect.x && box.y >= pageRect.y && box.x + box.width <= pageRect.x + pageRect.width + 1 && box.y + box.height <= pageRect.y + pageRect.height + 1, 'the highlight is on the page');
+    // Scaled to the displayed page: the total's box is [966.69…1090.56] × [685.47…711.08] of 1190.56 × 1683.78.
+    const scale = pageRect.width / 1190.56;
+    assert.ok(Math.abs(box.x + box.width - (pageRect.x + 1090.56 * scale)) < 6, `right edge at the total (${JSON.stringify({ box, pageRect })})`);
+    assert.ok(Math.abs(box.y - (pageRect.y + 685.47 * scale)) < 6, `top edge at the total (${JSON.stringify({ box, pageRect })})`);
+
+    const fields = await rect(card().locator('.read-fields'));
+    assert.ok(fields.x > pageRect.x + pageRect.width, 'the fields are beside the page');
+    assert.match(await card().locator('.read-fields').innerText(), /Total\s+\d+%\s+1,234\.56/i);
+  });
+
+  test('focusing the total field marks its box, and hovering a box marks its field', async () => {
+    assert.equal(await totalBox().getAttribute('data-active'), null, 'nothing is marked before');
+    await totalField().focus();
+    assert.equal(await totalBox().getAttribute('data-active'), 'true', 'the total box is marked');
+    assert.match(await totalBox().getAttribute('class') ?? '', /\bactive\b/);
+    assert.equal(await totalBox().locator('.evidence-tag').innerText(), 'Total');
+    assert.equal(await card().locator('.evidence-box.active').count(), 1, 'only the total is marked');
+    await screenshot(page, '20-inbox-read-evidence');
+
+    // The keyboard moves on to the next field, and its box is marked instead.
+    await page.keyboard.press('Tab');
+    assert.equal(await totalBox().getAttribute('data-active'), null);
+    await totalField().focus();
+
+    await card().locator('.evidence-box[data-field="vendor"]').hover();
+    assert.equal(await card().locator('.read-fields [data-field="vendor"]').getAttribute('data-active'), 'true', 'the vendor field is marked');
+    // Choosing a box on the page takes the keyboard to its field.
+    await card().locator('.evidence-box[data-field="documentNumber"]').click();
+    assert.equal(await page.evaluate("document.activeElement?.getAttribute('data-field')"), 'documentNumber');
+    assert.ok(await card().locator('.read-fields li.active [data-field="documentNumber"]').isVisible());
+  });
+
+  test('the Inbox with a page passes the accessibility basics', async () => {
+    assert.deepEqual(await unnamedControls(page), [], 'every control, each highlight among them, has a name');
+    assert.deepEqual(await lowContrastText(page), [], 'all text has contrast of at least 4.5:1');
+    const names = (await card().locator('.evidence-box[aria-label]').evaluateAll((boxes) => boxes.map((b) => b.getAttribute('aria-label')))).map((label) => label?.split(':')[0]);
+    assert.ok(names.includes('Total') && names.includes('Vendor') && names.includes('Document number'), `highlights are named by field: ${names.join(', ')}`);
+  });
+
+  test('a reading of plain text shows its fields without a page', async () => {
+    await page.locator('body').click({ position: { x: 1, y: 1 } });
+    await page.keyboard.press('j');
+    const text = page.getByTestId('approval').filter({ hasText: 'HF-88' });
+    await text.locator('.read-fields').waitFor();
+    assert.match(await text.locator('.read-fields').innerText(), /Total\s+(\d+%\s+)?310\.00/i);
+    assert.equal(await text.locator('.page-frame').count(), 0, 'no page is shown');
+    assert.equal(await text.locator('.error-note').count(), 0, 'and no error either');
+    await screenshot(page, '22-inbox-read-text');
+    await page.keyboard.press('k');
+    await image().waitFor();
+  });
+
+  test('on a phone the fields are below the page', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await card().getByRole('heading').first().click();
+    await image().waitFor();
+    const pageRect = await rect(image());
+    const fields = await rect(card().locator('.read-fields'));
+    assert.ok(fields.y >= pageRect.y + pageRect.height, 'the fields come after the page');
+    assert.ok(pageRect.width <= 390, 'the page fits the screen');
+    await screenshot(page, '21-inbox-read-evidence-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    assert.deepEqual(pageErrors, [], 'no script errors');
+  });
+});
