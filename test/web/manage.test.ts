@@ -98,6 +98,26 @@ describe('managing clients, documents and tokens in Chromium', { skip }, () => {
     assert.equal(status.status, 'void');
   });
 
+  test('an exception of no run (a payment to refund) is marked handled with a note', async () => {
+    await t.app.engine.committer.unit(async (tx) => {
+      const now = t.app.engine.clock.now();
+      await tx
+        .insertInto('exceptions')
+        .values({ id: 'refund-1', run_id: null, step_id: null, outbox_id: null, kind: 'payment_conflict', code: 'PAYMENT_OVERPAID', message: 'Stripe payment pi_1 paid 50.00 USD more than was due; refund it in Stripe.', owner: 'role:admin', status: 'open', resolution: null, created_at: now, resolved_at: null })
+        .execute();
+    });
+    await go('Inbox', 'Inbox');
+    const card = page.getByRole('article', { name: 'Needs you: Payment overpaid' });
+    await card.getByText(/refund it in Stripe/).waitFor();
+    assert.equal(await card.getByRole('button', { name: 'Mark handled' }).isDisabled(), true, 'a note is needed first');
+    await card.getByLabel('What was done').fill('refunded 50.00 in Stripe');
+    await screenshot(page, 'manage-07-exception-without-run');
+    await card.getByRole('button', { name: 'Mark handled' }).click();
+    await card.waitFor({ state: 'detached' });
+    const row = await t.app.database.db.selectFrom('exceptions').select(['status', 'resolution']).where('id', '=', 'refund-1').executeTakeFirstOrThrow();
+    assert.deepEqual(row, { status: 'resolved', resolution: 'handled' });
+  });
+
   test('revoke an API token; it stops working', async () => {
     assert.equal((await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status, 200);
     await go('Settings', 'Settings');

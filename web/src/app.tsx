@@ -11,6 +11,7 @@ import { InboxScreen } from './screens/inbox.tsx';
 import { DashboardScreen } from './screens/dashboard.tsx';
 import { RunScreen, RunsScreen } from './screens/runs.tsx';
 import { DocumentScreen, DocumentsScreen, NewDocumentScreen } from './screens/documents.tsx';
+import { BankScreen } from './screens/bank.tsx';
 import { ClientScreen, ClientsScreen } from './screens/clients.tsx';
 import { WorkflowScreen, WorkflowsScreen } from './screens/workflows.tsx';
 import { AuditScreen } from './screens/audit.tsx';
@@ -74,6 +75,7 @@ const nav: { to: string; label: string; icon: string }[] = [
   { to: '/dashboard', label: 'Dashboard', icon: 'M4 20V10M10 20V4M16 20v-7M22 20H2' },
   { to: '/runs', label: 'Runs', icon: 'M5 4l14 8-14 8z' },
   { to: '/documents', label: 'Documents', icon: 'M6 2h9l5 5v15H6zM14 2v6h6M9 13h8M9 17h8' },
+  { to: '/bank', label: 'Bank', icon: 'M3 10h18M12 3l9 5H3zM5 10v8M9.5 10v8M14.5 10v8M19 10v8M3 21h18' },
   { to: '/clients', label: 'Clients', icon: 'M16 19v-1a4 4 0 0 0-4-4H7a4 4 0 0 0-4 4v1M9.5 10a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7M21 19v-1a4 4 0 0 0-3-3.9M16 3.1a4 4 0 0 1 0 7.8' },
   { to: '/workflows', label: 'Workflows', icon: 'M6 3v12M18 9a3 3 0 1 0 0-6 3 3 0 0 0 0 6M6 21a3 3 0 1 0 0-6 3 3 0 0 0 0 6M18 9a9 9 0 0 1-9 9' },
   { to: '/audit', label: 'Audit', icon: 'M12 2l8 4v6c0 5-3.5 8.5-8 10-4.5-1.5-8-5-8-10V6zM9 12l2 2 4-4' },
@@ -170,6 +172,7 @@ function Screen(props: { path: string }): ReactNode {
   if (path === '/documents') return <DocumentsScreen />;
   if (path === '/documents/new') return <NewDocumentScreen />;
   if ((params = match('/documents/:id', path)) !== null) return <DocumentScreen id={params.id as string} />;
+  if (path === '/bank') return <BankScreen />;
   if (path === '/clients') return <ClientsScreen />;
   if ((params = match('/clients/:id', path)) !== null) return <ClientScreen id={params.id as string} />;
   if (path === '/workflows') return <WorkflowsScreen />;

@@ -64,7 +64,8 @@ export interface Evidence {
 
 export interface RunException {
   id: string;
-  runId: string;
+  /** null: an exception of no run (e.g. a card payment to refund), marked handled by a person */
+  runId: string | null;
   stepId: string | null;
   outboxId?: string | null;
   kind: string;
@@ -296,4 +297,91 @@ export interface BusinessSettings {
   business: BusinessProfile;
   stored: Partial<Omit<BusinessProfile, 'bank'>> & { bank?: BankDetails };
   environment: BusinessProfile;
+}
+
+/** GET /api/bank/transactions: one booked line of a bank statement. */
+export interface BankTransaction {
+  id: string;
+  account: string;
+  /** booking date, YYYY-MM-DD */
+  date: string;
+  /** signed decimal: money in is positive */
+  amount: string;
+  currency: string;
+  description: string | null;
+  reference: string | null;
+  counterparty: string | null;
+  bankId: string | null;
+  status: 'unmatched' | 'matched';
+  matches: { invoice: string; amount: string; method: string; paymentId: string }[];
+  /** a proposal waiting for a person in the Inbox */
+  review: { runId: string; proposal: unknown } | null;
+  matchedBy: string | null;
+}
+
+/** POST /api/bank/statements */
+export interface StatementImport {
+  statementId: string;
+  format: 'csv' | 'ofx' | 'camt053';
+  accounts: string[];
+  transactions: number;
+  new: number;
+  existing: number;
+  skipped: number;
+  firstDate: string | null;
+  lastDate: string | null;
+}
+
+/** How CSV columns map onto transactions (header names), as POST /api/bank/statements takes it. */
+export interface CsvMapping {
+  date?: string;
+  amount?: string;
+  debit?: string;
+  credit?: string;
+  description?: string;
+  reference?: string;
+  counterparty?: string;
+  id?: string;
+  currency?: string;
+  dateFormat?: string;
+  decimal?: '.' | ',';
+  delimiter?: string;
+}
+
+export interface BankAllocation {
+  invoice: string;
+  amount: string;
+}
+
+export interface AppliedBankMatch {
+  transactionId: string;
+  date: string;
+  amount: string;
+  currency: string;
+  method: string;
+  confidence: number | null;
+  allocations: { invoice: string; amount: string; paymentId: string; status: string; due: string }[];
+  reasons?: string[];
+}
+
+export interface ProposedBankMatch {
+  transaction: { id: string; date: string; amount: string; currency: string; counterparty: string | null; reference: string | null; description: string | null };
+  invoices: { number: string; client: string; issueDate: string; outstanding: string }[];
+  allocations: BankAllocation[];
+  unallocated: string;
+  kind: string;
+  confidence: number;
+  reasons: string[];
+  runId: string;
+  taskId: string | null;
+  /** false when an earlier reconciliation had already sent it to the Inbox */
+  created: boolean;
+}
+
+/** POST /api/bank/reconcile */
+export interface Reconciliation {
+  threshold: number;
+  applied: AppliedBankMatch[];
+  proposed: ProposedBankMatch[];
+  unmatched: number;
 }

@@ -12,6 +12,7 @@ import { useResource } from '../hooks.ts';
 import { inboxChanged, useLiveChanges } from '../live.ts';
 import { useMe } from '../me.ts';
 import { EvidenceView, ProposalView, Reasons, proposalSummary } from '../proposal.tsx';
+import { ReadEvidence, readFieldsOf } from '../read-evidence.tsx';
 import { useTitle } from '../router.ts';
 import { can } from '../session.ts';
 import type { Approval, Inbox, Run, RunException } from '../types.ts';
@@ -102,12 +103,17 @@ export function InboxScreen(): ReactNode {
     }
   };
 
-  const resolve = async (exception: RunException, action: 'retry' | 'skip' | 'cancel'): Promise<void> => {
+  const resolve = async (exception: RunException, action: 'retry' | 'skip' | 'cancel' | 'handled', note?: string): Promise<void> => {
     setBusyId(exception.id);
     setActionError(null);
     try {
-      const result = await api<{ run: Run }>(`/api/exceptions/${exception.runId}/${action}`, { method: 'POST' });
-      setToast({ text: `${humanize(action)}: the run is now ${humanize(result.run.status).toLowerCase()}.`, runId: exception.runId });
+      if (action === 'handled' || exception.runId === null) {
+        await api(`/api/exceptions/${exception.id}/handled`, { method: 'POST', body: { note: note ?? '' } });
+        setToast({ text: `Marked handled: ${humanize(exception.code ?? exception.kind)}.` });
+      } else {
+        const result = await api<{ run: Run }>(`/api/exceptions/${exception.runId}/${action}`, { method: 'POST' });
+        setToast({ text: `${humanize(action)}: the run is now ${humanize(result.run.status).toLowerCase()}.`, runId: exception.runId });
+      }
       inbox.reload();
     } catch (error) {
       setActionError({ id: exception.id, error });
@@ -269,7 +275,7 @@ export function InboxScreen(): ReactNode {
                 onReject={(reason) => void reject(item.approval, reason)}
               />
             ) : (
-              <ExceptionCard exception={item.exception} focused={current?.id === item.id} onFocus={() => setFocus(index)} mayResolve={can(me.user, 'admin')} busy={busyId === item.id} error={actionError?.id === item.id ? actionError.error : null} onResolve={(action) => void resolve(item.exception, action)} />
+              <ExceptionCard exception={item.exception} focused={current?.id === item.id} onFocus={() => setFocus(index)} mayResolve={can(me.user, 'admin')} busy={busyId === item.id} error={actionError?.id === item.id ? actionError.error : null} onResolve={(action, note) => void resolve(item.exception, action, note)} />
             )}
           </li>
         ))}
@@ -320,6 +326,7 @@ function ApprovalCard(props: {
   const { approval: a } = props;
   const summary = proposalSummary(a.proposed) ?? humanize(a.title);
   const headingId = `approval-${a.id}`;
+  const readFields = useMemo(() => readFieldsOf(a), [a]);
   return (
     <article className={`inbox-card${props.focused ? ' focused' : ''}${props.urgent ? ' urgent' : ''}`} tabIndex={-1} aria-labelledby={headingId} onFocusCapture={props.onFocus} onClick={props.onFocus} data-testid="approval">
       <div className="inbox-card-head">
@@ -349,7 +356,12 @@ function ApprovalCard(props: {
         <h3>Why you are asked</h3>
         <Reasons reasons={a.reasons} />
       </div>
-      {props.focused || props.mode !== null ? (
+      {(props.focused || props.mode !== null) && readFields !== null ? (
+        <section className="inbox-card-body read" aria-labelledby={`${headingId}-read`}>
+          <h3 id={`${headingId}-read`}>Read from the document</h3>
+          <ReadEvidence approval={a} fields={readFields} />
+        </section>
+      ) : props.focused || props.mode !== null ? (
         <div className="inbox-card-body">
           <section>
             <h3>Proposed</h3>
@@ -498,9 +510,11 @@ function RejectPanel(props: { busy: boolean; summary: string; onCancel: () => vo
   );
 }
 
-function ExceptionCard(props: { exception: RunException; focused: boolean; onFocus: () => void; mayResolve: boolean; busy: boolean; error: unknown; onResolve: (action: 'retry' | 'skip' | 'cancel') => void }): ReactNode {
+function ExceptionCard(props: { exception: RunException; focused: boolean; onFocus: () => void; mayResolve: boolean; busy: boolean; error: unknown; onResolve: (action: 'retry' | 'skip' | 'cancel' | 'handled', note?: string) => void }): ReactNode {
   const e = props.exception;
   const headingId = `exception-${e.id}`;
+  const [note, setNote] = useState('');
+  const noteId = `exception-note-${e.id}`;
   return (
     <article className={`inbox-card exception${props.focused ? ' focused' : ''}`} tabIndex={-1} aria-labelledby={headingId} onFocusCapture={props.onFocus} onClick={props.onFocus} data-testid="exception">
       <div className="inbox-card-head">
@@ -515,7 +529,7 @@ function ExceptionCard(props: { exception: RunException; focused: boolean; onFoc
               </>
             )}
           </div>
-          <h2 id={headingId}>{e.code === null ? 'A run stopped' : `A run stopped: ${humanize(e.code)}`}</h2>
+          <h2 id={headingId}>{e.runId === null ? `Needs you: ${humanize(e.code ?? e.kind)}` : e.code === null ? 'A run stopped' : `A run stopped: ${humanize(e.code)}`}</h2>
           <div className="muted small">
             {timeAgo(e.createdAt)}
             {e.owner === null ? '' : ` · owner ${e.owner}`}
@@ -524,6 +538,23 @@ function ExceptionCard(props: { exception: RunException; focused: boolean; onFoc
       </div>
       <p className="exception-message">{e.message}</p>
       <ErrorNote error={props.error} title="That did not work" />
+      {e.runId === null ? (
+        <div className="inbox-actions">
+          {props.mayResolve ? (
+            <>
+              <label htmlFor={noteId} className="sr-only">
+                What was done
+              </label>
+              <input id={noteId} placeholder="What was done (e.g. refunded in Stripe)" value={note} onChange={(event) => setNote(event.target.value)} maxLength={2000} />
+              <Button variant="primary" busy={props.busy} disabled={note.trim() === ''} onClick={() => props.onResolve('handled', note.trim())}>
+                Mark handled
+              </Button>
+            </>
+          ) : (
+            <span className="muted small">An admin marks it handled once it is dealt with.</span>
+          )}
+        </div>
+      ) : (
       <div className="inbox-actions">
         {props.mayResolve ? (
           <>
@@ -542,6 +573,7 @@ function ExceptionCard(props: { exception: RunException; focused: boolean; onFoc
           Open run
         </Link>
       </div>
+      )}
     </article>
   );
 }
