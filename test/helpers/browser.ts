@@ -40,6 +40,12 @@ export async function ensureWebBuilt(): Promise<void> {
   await build({ configFile: path.join(webDir, 'vite.config.ts'), logLevel: 'warn' });
 }
 
+/**
+ * How long a page waits for what a test expects. Generous: under the full suite two test files
+ * share two cores with their servers and two Chromiums, and a step that takes 1 s alone can take 10.
+ */
+export const pageTimeoutMs = 30_000;
+
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'] });
 }

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
-import { browserSkipReason, ensureWebBuilt, launchBrowser, lowContrastText, screenshot, unnamedControls } from '../helpers/browser.ts';
+import { browserSkipReason, ensureWebBuilt, launchBrowser, lowContrastText, screenshot, unnamedControls, pageTimeoutMs } from '../helpers/browser.ts';
 import { listen, type RunningServer } from '../../src/server/index.ts';
 
 const skip = browserSkipReason();
@@ -69,7 +69,7 @@ describe('the Bank screen in Chromium', { skip }, () => {
     server = await listen(t.app);
     [browser] = await Promise.all([launchBrowser(), built]);
     page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(pageTimeoutMs);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await signIn(page, 'ana@demo.example');
   });
@@ -200,7 +200,7 @@ describe('the Bank screen in Chromium', { skip }, () => {
 
   test('a viewer on a phone sees the transactions but cannot change them', async () => {
     const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
-    phone.setDefaultTimeout(10_000);
+    phone.setDefaultTimeout(pageTimeoutMs);
     await signIn(phone, 'val@demo.example');
     await phone.getByRole('button', { name: 'Open menu' }).click();
     await phone.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Bank', exact: true }).click();
@@ -235,7 +235,7 @@ describe('a business without bank transactions yet', { skip }, () => {
 
   test('says what a statement is and where to get one; an OFX file needs no mapping', async () => {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(pageTimeoutMs);
     await page.goto(`${server.url}/bank`);
     await page.getByLabel('Email').fill('ana@new.example');
     await page.getByLabel('Password').fill(password);

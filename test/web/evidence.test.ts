@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
-import { browserSkipReason, ensureWebBuilt, launchBrowser, lowContrastText, screenshot, unnamedControls } from '../helpers/browser.ts';
+import { browserSkipReason, ensureWebBuilt, launchBrowser, lowContrastText, screenshot, unnamedControls, pageTimeoutMs } from '../helpers/browser.ts';
 import { listen, type RunningServer } from '../../src/server/index.ts';
 import { renderDocumentPdf, type RenderableDocument } from '../../src/domains/finance/pdf/index.ts';
 
@@ -65,7 +65,7 @@ describe('a read document in the Inbox, in Chromium', { skip }, () => {
     server = await listen(t.app);
     [browser] = await Promise.all([launchBrowser(), built]);
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(pageTimeoutMs);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(server.url);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.ts';
-import { browserSkipReason, ensureWebBuilt, launchBrowser, lowContrastText, screenshot, unnamedControls } from '../helpers/browser.ts';
+import { browserSkipReason, ensureWebBuilt, launchBrowser, lowContrastText, screenshot, unnamedControls, pageTimeoutMs } from '../helpers/browser.ts';
 import { listen, type RunningServer } from '../../src/server/index.ts';
 import { installPlaybooks } from '../../src/domains/finance/playbooks/index.ts';
 
@@ -35,7 +35,7 @@ describe('the web UI in Chromium', { skip }, () => {
     [browser] = await Promise.all([launchBrowser(), built]);
     context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(pageTimeoutMs);
     page.on('pageerror', (error) => pageErrors.push(error.message));
   });
 

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
-import { browserSkipReason, ensureWebBuilt, launchBrowser, screenshot, unnamedControls } from '../helpers/browser.ts';
+import { browserSkipReason, ensureWebBuilt, launchBrowser, screenshot, unnamedControls, pageTimeoutMs } from '../helpers/browser.ts';
 import { listen, type RunningServer } from '../../src/server/index.ts';
 import { changeStatus, createDraftFromSentence } from '../../src/domains/finance/index.ts';
 
@@ -36,7 +36,7 @@ describe('managing clients, documents and tokens in Chromium', { skip }, () => {
     server = await listen(t.app);
     [browser] = await Promise.all([launchBrowser(), built]);
     page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(pageTimeoutMs);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(server.url);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
