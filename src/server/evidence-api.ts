@@ -18,6 +18,7 @@ import { parseJsonColumn } from '../core/json.ts';
 import { userWith, type AppEnv } from './auth.ts';
 import { validate } from './body.ts';
 import { route } from './openapi.ts';
+import { businessProfiles, renderPdf } from '../domains/finance/index.ts';
 
 /** Drawing one page may take this long, waiting for a turn included. */
 const renderTimeoutMs = 15_000;
@@ -118,6 +119,49 @@ export function mountEvidenceApi(app: Hono<AppEnv>, opsloop: OpsLoop): void {
         throw error;
       }
       return c.body(new Uint8Array(image.png), 200, { ...headers, 'content-type': 'image/png' });
+    },
+  );
+}
+
+/**
+ * A business document's pages as images, for previews that work in every browser (phones and
+ * headless browsers show no PDF in a frame): the same PDF the client gets, drawn page by page.
+ *
+ *   GET /api/documents/:id/pages         how many pages, and their sizes
+ *   GET /api/documents/:id/pages/:page   one page as PNG
+ */
+export function mountDocumentPagesApi(app: Hono<AppEnv>, opsloop: OpsLoop): void {
+  const turn = limiter(concurrentRenders);
+  const documentPdf = async (id: string): Promise<Buffer> => {
+    const business = await businessProfiles(opsloop.database, opsloop.config).current();
+    return (await renderPdf(opsloop.database.db, id, business)).pdf;
+  };
+  const declared = { contentType: 'application/pdf' };
+  route(
+    app,
+    { method: 'get', path: '/api/documents/:id/pages', tag: 'finance', summary: "The document's pages and their sizes (for a preview)", role: 'viewer', response: z.object({ pages: pagesView.shape.pages }) },
+    async (c) => {
+      userWith(c, 'viewer');
+      return c.json({ pages: await documentPageSizes(await documentPdf(c.req.param('id')), declared) });
+    },
+  );
+  route(
+    app,
+    { method: 'get', path: '/api/documents/:id/pages/:page', tag: 'finance', summary: 'One page of the document, drawn as PNG (a preview of its PDF)', role: 'viewer', produces: 'image/png', errors: { 400: 'The page is not a number from 1', 404: 'No such document or page', 503: 'The page took too long to draw' } },
+    async (c) => {
+      userWith(c, 'viewer');
+      const { page } = validate(pageParams, { page: c.req.param('page') }, 'path');
+      const pdf = await documentPdf(c.req.param('id'));
+      const signal = AbortSignal.timeout(renderTimeoutMs);
+      let image;
+      try {
+        image = await turn(signal, () => renderDocumentPage(pdf, declared, page, { maxRenderPixels, signal }));
+      } catch (error) {
+        if (signal.aborted && !(error instanceof OpsLoopError)) throw new OpsLoopError('PAGE_RENDER_TIMEOUT', ErrorCategory.unavailable, `Page ${page} took longer than ${renderTimeoutMs / 1000} s to draw; try again in a moment.`, { cause: error });
+        throw error;
+      }
+      // The document may change (payments, settings): no caching.
+      return c.body(new Uint8Array(image.png), 200, { 'content-type': 'image/png', 'cache-control': 'no-store' });
     },
   );
 }

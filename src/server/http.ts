@@ -17,7 +17,7 @@ import { mountSessionRoutes } from './session.ts';
 import { mountStream } from './stream.ts';
 import { mountDashboardApi } from './dashboard-api.ts';
 import { mountGovernanceApi } from './governance-api.ts';
-import { mountEvidenceApi } from './evidence-api.ts';
+import { mountDocumentPagesApi, mountEvidenceApi } from './evidence-api.ts';
 import { mountFinanceApi } from './finance-api.ts';
 import { mountClientsApi } from './clients-api.ts';
 import { mountSettingsApi } from './settings-api.ts';
@@ -72,6 +72,7 @@ export function createHttpApp(opsloop: OpsLoop): Hono<AppEnv> {
   mountApi(app, opsloop);
   mountGovernanceApi(app, opsloop);
   mountEvidenceApi(app, opsloop);
+  mountDocumentPagesApi(app, opsloop);
   mountFinanceApi(app, opsloop);
   mountClientsApi(app, opsloop);
   mountSettingsApi(app, opsloop);

@@ -164,7 +164,9 @@ describe('the web UI in Chromium', { skip }, () => {
       await screenshot(page, name);
       if (link === 'Documents') {
         await page.getByRole('link', { name: /^INV-/ }).first().click();
-        await page.locator('iframe.pdf-frame').waitFor();
+        const firstPage = page.getByRole('img', { name: /page 1 of 1$/ });
+        await firstPage.waitFor();
+        await page.waitForFunction("[...document.querySelectorAll('img.pdf-page')].every((img) => img.complete && img.naturalWidth > 500)");
         assert.match(await page.locator('.badge').first().innerText(), /Sent/);
         await screenshot(page, '11-document');
       }

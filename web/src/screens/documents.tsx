@@ -364,29 +364,40 @@ function SendDialog(props: { doc: BusinessDocument; onClose: () => void; onSent:
 }
 
 function PdfPreview(props: { id: string; title: string; version: number }): ReactNode {
-  const [url, setUrl] = useState<string | null>(null);
+  // The PDF's pages drawn as images by the server: a PDF in a frame shows nothing on many phones.
+  const [urls, setUrls] = useState<string[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    let objectUrl: string | null = null;
+    const made: string[] = [];
     let live = true;
-    request(`/api/documents/${props.id}/pdf`)
-      .then((r) => r.blob())
-      .then((blob) => {
-        if (!live) return;
-        objectUrl = URL.createObjectURL(blob);
-        setUrl(objectUrl);
+    setUrls(null);
+    setError(null);
+    api<{ pages: { page: number }[] }>(`/api/documents/${props.id}/pages`)
+      .then(async ({ pages }) => {
+        for (const { page } of pages.slice(0, 10)) {
+          const blob = await (await request(`/api/documents/${props.id}/pages/${page}`)).blob();
+          if (!live) return;
+          made.push(URL.createObjectURL(blob));
+        }
+        if (live) setUrls([...made]);
       })
       .catch((e: unknown) => live && setError(e));
     return () => {
       live = false;
-      if (objectUrl !== null) URL.revokeObjectURL(objectUrl);
+      for (const url of made) URL.revokeObjectURL(url);
     };
   }, [props.id, props.version]);
   return (
     <Card title="PDF" className="pdf-card">
       <ErrorNote error={error} title="The PDF could not be made" />
-      {url === null && error === null ? <Loading label="Making the PDF…" /> : null}
-      {url === null ? null : <iframe className="pdf-frame" src={url} title={props.title} />}
+      {urls === null && error === null ? <Loading label="Making the PDF…" /> : null}
+      {urls === null ? null : (
+        <div className="pdf-pages">
+          {urls.map((url, i) => (
+            <img key={url} className="pdf-page" src={url} alt={`${props.title}, page ${i + 1} of ${urls.length}`} />
+          ))}
+        </div>
+      )}
     </Card>
   );
 }
