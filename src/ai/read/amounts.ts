@@ -1,4 +1,5 @@
 /** Amount candidates (for total, subtotal, tax) with layout and keyword features. */
+import { reconcile } from './arithmetic.ts';
 import { binFeature, keywordFeatures, valueContext, type ValueContext } from './context.ts';
 import { relativeX, relativeY, type Layout, type Segment } from './layout.ts';
 import { findAmounts, KEYWORDS, type AmountMatch } from './patterns.ts';
@@ -64,6 +65,7 @@ export function totalCandidates(layout: Layout, occurrences: readonly AmountOccu
   const changeValues = occurrences.filter((o) => FAMILIES.change.test(labelOf(o))).map((o) => o.match.minor);
   const totalLabelled = occurrences.filter((o) => FAMILIES.total.test(labelOf(o)));
   const lastTotalOrder = Math.max(-1, ...totalLabelled.map((o) => o.segment.order));
+  const sums = reconcile(occurrences, (o) => labelOf(o, true));
   const valueCounts = new Map<number, number>();
   for (const o of occurrences) valueCounts.set(o.match.minor, (valueCounts.get(o.match.minor) ?? 0) + 1);
 
@@ -92,6 +94,9 @@ export function totalCandidates(layout: Layout, occurrences: readonly AmountOccu
     f['value_copies'] = Math.min(valueCounts.get(match.minor) ?? 1, 4) / 4;
     if (cashValues.some((cash) => changeValues.some((change) => cash - change === match.minor))) f['cash_minus_change'] = 1;
     if (cashValues.includes(match.minor)) f['equals_cash'] = 1;
+    // Subtotal + tax (+ charges − discounts ± rounding) = this: a total; the subtotal itself is a part.
+    if (sums.labelledSums.has(match.minor) && !sums.parts.has(match.minor)) f[sums.roundedSums.has(match.minor) ? 'sum_final_rounded' : 'sum_final'] = 1;
+    if (sums.parts.has(match.minor)) f['sum_part'] = 1;
     if (segment.order === lastTotalOrder) f['last_total_label'] = 1;
     if (totalLabelled.length > 0 && segment.order > lastTotalOrder) f['after_last_total'] = 1;
     const wholeSegment = segment.text.trim() === match.text.trim();
@@ -100,6 +105,8 @@ export function totalCandidates(layout: Layout, occurrences: readonly AmountOccu
     if (match.prefix !== '') forms.push([match.numberText, 'bare_of_prefixed']);
     for (const [value, form] of forms) {
       const features = { ...f, [`form_${form}`]: 1 };
+      // Annotators keep a currency mark glued to the number ("RM9.00") more often than a spaced one ("RM 9.00").
+      if (match.prefix !== '' && /\s/.test(match.text)) features[`form_${form}_spaced`] = 1;
       if (styleHabit.size > 0) {
         const share = styleHabit.get(amountStyle(value)) ?? 0;
         features['kb_style_share'] = share;

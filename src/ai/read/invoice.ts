@@ -4,6 +4,7 @@
  * or above) and reports a modest confidence that says which rule fired.
  */
 import { labelOf, type AmountOccurrence } from './amounts.ts';
+import type { Reconciliation, SumTerms } from './arithmetic.ts';
 import type { DateOccurrence } from './dates.ts';
 import type { Layout, Segment } from './layout.ts';
 import { currencyOf, KEYWORDS } from './patterns.ts';
@@ -91,8 +92,38 @@ function amountField(occurrence: AmountOccurrence | undefined, confidence: numbe
   return { value: match.text, normalized: (match.minor / 100).toFixed(2), minor: match.minor, confidence, evidence: [toEvidence(occurrence.segment)] };
 }
 
-/** Subtotal and tax: labelled amounts below the total (`totalMinor`), the last label wins. */
+/**
+ * Subtotal and tax. When the total is a printed base plus adjustments (see `reconcile`), they
+ * are that base and its tax; otherwise labelled amounts below the total, the last label wins.
+ */
 export function subtotalAndTax(
+  amounts: readonly AmountOccurrence[],
+  totalMinor: number | null,
+  sums: Reconciliation,
+  toEvidence: (s: Segment) => Evidence,
+): { subtotal: FieldValue; tax: FieldValue } {
+  const reconciled = totalMinor === null ? undefined : bestTerms(sums.terms.get(totalMinor) ?? []);
+  if (reconciled !== undefined) {
+    const taxes = reconciled.adjustments.filter((a) => a.kind === 'tax');
+    const onlyTax = taxes.length === 1 ? taxes[0]?.occurrence : undefined;
+    return {
+      subtotal: amountField(reconciled.base, 0.9, toEvidence),
+      tax: onlyTax === undefined ? labelledSubtotalAndTax(amounts, totalMinor, toEvidence).tax : amountField(onlyTax, 0.9, toEvidence),
+    };
+  }
+  return labelledSubtotalAndTax(amounts, totalMinor, toEvidence);
+}
+
+/** The way of making the total that names a subtotal best: a base labelled as one, with tax added. */
+function bestTerms(terms: readonly SumTerms[]): SumTerms | undefined {
+  const score = (t: SumTerms): number =>
+    (KEYWORDS.subtotal.test(labelOf(t.base, true).toUpperCase()) ? 4 : 0) + (t.adjustments.some((a) => a.kind === 'tax') ? 2 : 0) + (t.baseLabelled ? 1 : 0);
+  // A base plus rounding alone is the unrounded total, not a subtotal.
+  const candidates = terms.filter((t) => t.adjustments.some((a) => a.kind !== 'rounding'));
+  return candidates.sort((a, b) => score(b) - score(a))[0];
+}
+
+function labelledSubtotalAndTax(
   amounts: readonly AmountOccurrence[],
   totalMinor: number | null,
   toEvidence: (s: Segment) => Evidence,

@@ -176,7 +176,8 @@ export function currencyOf(mark: string): string | null {
 /** Keyword families. Each is tested against upper-cased text. */
 export const KEYWORDS = {
   total: /\b(TOTAL|TOTAAL|GESAMT\w*|SUMME|RAZEM|NALE[ŻZ]NO[ŚS][ĆC]|MONTANT|AMOUNT|AMT|JUMLAH|BALANCE|DUE|PAYABLE|NETT?|GRAND)\b/,
-  totalStrong: /(GRAND\s*TOTAL|NETT?\s*TOTAL|TOTAL\s*(AMOUNT|AMT|DUE|PAYABLE|SALES?|INCL|\(RM\)|RM|:)|ROUND(ED|ING)?\s*\w*\s*TOTAL|TOTAL\s*$|^TOTAL|AMOUNT\s*DUE|BALANCE\s*DUE|TOTAAL|GESAMTBETRAG|RAZEM|NALE[ŻZ]NO[ŚS][ĆC])/,
+  // "Sub-total:" is not a strong total: the TOTAL alternatives that could end one look behind for SUB.
+  totalStrong: /(GRAND\s*TOTAL|NETT?\s*TOTAL|(?<!SUB\s*-?\s*)TOTAL\s*(AMOUNT|AMT|DUE|PAYABLE|SALES?|INCL|\(RM\)|RM|:)|ROUND(ED|ING)?\s*\w*\s*TOTAL|(?<!SUB\s*-?\s*)TOTAL\s*$|^TOTAL|AMOUNT\s*DUE|BALANCE\s*DUE|TOTAAL|GESAMTBETRAG|RAZEM|NALE[ŻZ]NO[ŚS][ĆC])/,
   subtotal: /\b(SUB\s*-?\s*TOTAL|SUBTOTAAL|ZWISCHENSUMME|NETTO|EXCL(USIEF|\.)?\s*(BTW|VAT|GST|TAX)?|UNTAXED|BEFORE\s+TAX|EXCLUDING)\b/,
   tax: /\b(GST|SST|VAT|TAX|BTW|MWST|UST|IVA|TVA|PODATEK)\b/,
   rounding: /\b(ROUND(ING)?\s*(ADJ|ADJUSTMENT)|ADJ(USTMENT)?|RND|ROUNDING)\b/,

@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '../../core/errors.ts';
+import { labelOf } from './amounts.ts';
+import { reconcile, type Reconciliation } from './arithmetic.ts';
 import { currency, documentNumber, dueDate, emptyField, lineItems, subtotalAndTax } from './invoice.ts';
 import { VendorKnowledge } from './knowledge.ts';
 import { buildLayout, type Segment } from './layout.ts';
@@ -91,7 +93,8 @@ export function extractFields(lines: readonly OcrLine[], options: ExtractOptions
   const vendorPick = pick(model.rankers.vendor, vendorCandidates(state));
   const addressPick = pick(model.rankers.address, addressCandidatesFor(state, vendorPick?.candidate.lines ?? []));
   const datePick = pick(model.rankers.issueDate, issueDateCandidatesFor(state));
-  const totalPick = pick(model.rankers.total, totalCandidatesFor(state));
+  const sums = reconcile(state.amounts, (o) => labelOf(o, true));
+  const totalPick = pickTotal(model.rankers.total, totalCandidatesFor(state), sums);
 
   const field = (picked: Picked | undefined): FieldValue => {
     if (picked === undefined || picked.probability < minConfidence) return { ...emptyField(), confidence: picked?.probability ?? 0 };
@@ -105,7 +108,7 @@ export function extractFields(lines: readonly OcrLine[], options: ExtractOptions
     total.normalized = (totalAmount.minor / 100).toFixed(2);
     total.minor = totalAmount.minor;
   }
-  const { subtotal, tax } = subtotalAndTax(state.amounts, total.minor ?? null, segmentEvidence);
+  const { subtotal, tax } = subtotalAndTax(state.amounts, total.minor ?? null, sums, segmentEvidence);
   return {
     fields: {
       vendor: field(vendorPick),
@@ -130,6 +133,25 @@ interface Picked {
 function pick(model: RankerModel, candidates: readonly Candidate[]): Picked | undefined {
   const best = rank(model, candidates).ranked[0];
   return best === undefined ? undefined : { candidate: best.candidate, probability: best.probability };
+}
+
+/**
+ * The total, checked against the document's arithmetic: a pick that is the base of a printed sum
+ * (the subtotal before tax, the total before rounding) gives way to the best-ranked sum that is
+ * no one's base, keeping that one's own, lower, probability; with no such sum its confidence is halved.
+ */
+function pickTotal(model: RankerModel, candidates: readonly Candidate[], sums: Reconciliation): Picked | undefined {
+  const { ranked } = rank(model, candidates);
+  const best = ranked[0];
+  if (best === undefined) return undefined;
+  const minorOf = (candidate: Candidate): number | undefined => findAmounts(candidate.value)[0]?.minor;
+  const bestMinor = minorOf(best.candidate);
+  if (bestMinor === undefined || !sums.parts.has(bestMinor)) return best;
+  const final = ranked.find((r) => {
+    const minor = minorOf(r.candidate);
+    return minor !== undefined && sums.labelledSums.has(minor) && !sums.parts.has(minor);
+  });
+  return final ?? { ...best, probability: best.probability / 2 };
 }
 
 function round(value: number): number {

@@ -12,6 +12,7 @@ import {
   type LoadedDocument,
 } from '../../../src/ai/documents/index.ts';
 import { needsOcr } from '../../../src/ai/documents/pdf.ts';
+import { extractFields } from '../../../src/ai/read/index.ts';
 import type { OcrLine } from '../../../src/ai/read/types.ts';
 import { validateLines } from '../../../src/ai/read/validate.ts';
 import { invoicePdf, noOcr, pdfBytes, tempDir } from './fixtures.ts';
@@ -100,6 +101,11 @@ describe('PDF with a text layer', () => {
   it('produces lines the READ extractor accepts as they are', () => {
     const lines: OcrLine[] = documentLines(doc);
     assert.equal(validateLines(lines).length, lines.length);
+  });
+
+  it('is read for its total, not the subtotal printed above it', () => {
+    const { fields } = extractFields(documentLines(doc));
+    assert.deepEqual([fields.subtotal.value, fields.tax.value, fields.total.value], ['1,028.80', '205.76', '1,234.56']);
   });
 
   it('loads the same from a file, named after it', async () => {
