@@ -80,3 +80,28 @@ export async function lowContrastText(page: Page, minimum = 4.5): Promise<Contra
 export async function unnamedControls(page: Page): Promise<string[]> {
   return (await page.evaluate(`${pageChecks}\nunnamedControls()`)) as string[];
 }
+
+/**
+ * A new page of `browser` at `url`, signed in as `email`, waiting on the Inbox (where sign-in
+ * lands); page errors are pushed to `errors`.
+ */
+export async function openSignedIn(browser: Browser, url: string, email: string, password: string, options: { viewport?: { width: number; height: number }; errors?: string[] } = {}): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 860 } })).newPage();
+  page.setDefaultTimeout(pageTimeoutMs);
+  if (options.errors !== undefined) {
+    const errors = options.errors;
+    page.on('pageerror', (error) => errors.push(error.message));
+  }
+  await signIn(page, url, email, password);
+  return page;
+}
+
+/** Signs in on the sign-in page at `url` and waits for the Inbox. */
+export async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+}

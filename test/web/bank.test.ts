@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
-import { browserSkipReason, ensureWebBuilt, launchBrowser, lowContrastText, screenshot, unnamedControls, pageTimeoutMs } from '../helpers/browser.ts';
+import { browserSkipReason, ensureWebBuilt, launchBrowser, lowContrastText, screenshot, signIn as signInAs, unnamedControls, pageTimeoutMs } from '../helpers/browser.ts';
 import { listen, type RunningServer } from '../../src/server/index.ts';
 
 const skip = browserSkipReason();
@@ -39,14 +39,7 @@ describe('the Bank screen in Chromium', { skip }, () => {
   const invoices: Record<string, string> = {};
   const pageErrors: string[] = [];
 
-  const signIn = async (p: Page, email: string): Promise<void> => {
-    await p.goto(server.url);
-    await p.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await p.getByLabel('Email').fill(email);
-    await p.getByLabel('Password').fill(password);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
-  };
+  const signIn = (p: Page, email: string): Promise<void> => signInAs(p, server.url, email, password);
 
   before(async () => {
     const built = ensureWebBuilt();

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
-import { browserSkipReason, ensureWebBuilt, launchBrowser, screenshot, unnamedControls, pageTimeoutMs } from '../helpers/browser.ts';
+import { browserSkipReason, ensureWebBuilt, launchBrowser, openSignedIn, screenshot, unnamedControls } from '../helpers/browser.ts';
 import { listen, type RunningServer } from '../../src/server/index.ts';
 import { changeStatus, createDraftFromSentence } from '../../src/domains/finance/index.ts';
 
@@ -35,15 +35,7 @@ describe('managing clients, documents and tokens in Chromium', { skip }, () => {
     await changeStatus(deps, document.id, 'sent', 'user:ana@northwind.example');
     server = await listen(t.app);
     [browser] = await Promise.all([launchBrowser(), built]);
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-    page.setDefaultTimeout(pageTimeoutMs);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(server.url);
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await page.getByLabel('Email').fill('ana@northwind.example');
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+    page = await openSignedIn(browser, server.url, 'ana@northwind.example', password, { errors: pageErrors });
   });
 
   after(async () => {

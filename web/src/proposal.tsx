@@ -51,7 +51,9 @@ export function proposalSummary(value: unknown): string | null {
   if (isDocumentLike(value)) return [`${humanize(value.kind)} ${value.number ?? ''}`.trim(), value.client.name, formatMoney(value.total, value.currency)].join(' · ');
   if (isSendProposal(value)) return `Send ${value.document} to ${value.client.name} · ${formatMoney(value.total, value.currency)}`;
   if (isReadProposal(value)) {
-    const total = value.total === null ? null : value.currency === null ? value.total : `${value.total} ${value.currency}`;
+    // The total is as printed ("€1,234.56", "RM 9.00"): with the currency known, show the amount once with its code.
+    const amount = value.total === null ? null : value.currency === null ? value.total : value.total.replace(/^[^\d-]+|[^\d]+$/g, '');
+    const total = amount === null ? null : value.currency === null ? amount : `${amount} ${value.currency}`;
     return [value.vendor ?? 'A document', value.documentNumber, total].filter((part) => part !== null && part !== undefined && part !== '').join(' · ');
   }
   if (typeof value === 'object' && value !== null) {
