@@ -245,7 +245,12 @@ describe('a business without bank transactions yet', { skip }, () => {
     await form.getByText('An OFX file names its account and currency: there is nothing to map.').waitFor();
     assert.equal(await form.getByLabel('Format', { exact: true }).inputValue(), 'ofx');
     await form.getByRole('button', { name: 'Import statement' }).click();
-    await page.getByTestId('import-outcome').filter({ hasText: '4 new, 0 already imported' }).waitFor();
+    try {
+      await page.getByTestId('import-outcome').filter({ hasText: '4 new, 0 already imported' }).waitFor();
+    } catch (error) {
+      await screenshot(page, 'bank-failed-ofx-import');
+      throw new Error(`No import outcome; the form says: ${(await form.innerText()).slice(0, 1500)}`, { cause: error });
+    }
     await page.getByRole('row').filter({ hasText: 'ACME LTD' }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Reconcile' }).isDisabled(), false);
     await page.context().close();

@@ -3,7 +3,7 @@
  * confident matches applied at once, the others sent to the Inbox for a person. Admins import,
  * reconcile and match by hand; everyone else sees.
  */
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { api } from '../api.ts';
 import { formatDay, formatMoney, formatPercent, humanize } from '../format.ts';
 import { useAction, useResource } from '../hooks.ts';
@@ -43,6 +43,11 @@ export function BankScreen(): ReactNode {
   const currency = transactions[0]?.currency ?? '';
   const empty = list.data !== undefined && transactions.length === 0;
   const nothingYet = empty && status === 'all';
+  // With nothing imported the form opens by itself; it stays open once the first import lands, so
+  // its outcome ("4 new, 0 already imported") is still there when the list fills.
+  useEffect(() => {
+    if (nothingYet) setImporting(true);
+  }, [nothingYet]);
 
   const runReconcile = (): void => {
     setMatched(null);
