@@ -10,7 +10,7 @@ import { createHttpApp } from '../../src/server/index.ts';
 import { renderDocumentPage } from '../../src/ai/documents/index.ts';
 import { openTestApp, userWithToken, type TestApp } from '../helpers/app.ts';
 import { testDialects } from '../helpers/dialects.ts';
-import { renderDocumentPdf, type RenderableDocument } from '../../src/domains/finance/pdf/index.ts';
+import { acmeInvoice } from '../fixtures/invoices.ts';
 import { receiptPng, sidewaysJpeg } from '../ai/documents/fixtures.ts';
 
 type Json = Record<string, unknown>;
@@ -28,28 +28,6 @@ const readBill = {
   ],
 };
 
-/** A one-page A4 invoice from Acme Supplies Ltd, total €1,234.56, as OpsLoop prints invoices. */
-function acmeInvoice(): Promise<Buffer> {
-  const invoice: RenderableDocument = {
-    kind: 'invoice',
-    number: 'INV-1042',
-    issueDate: '2026-03-01',
-    dueDate: '2026-03-31',
-    currency: 'EUR',
-    locale: 'en-GB',
-    business: { name: 'Acme Supplies Ltd', address: '12 Harbour Street\nPortsmouth PO1 2AB', email: 'billing@acme.example', bank: { iban: 'GB82WEST12345698765432' } },
-    client: { name: 'Corner Bakery', address: '3 Mill Lane\nBristol BS1 4DJ' },
-    lines: [
-      { description: 'Flour 25 kg', quantity: '10', unitPrice: '45.00', taxRate: '20', amount: '450.00' },
-      { description: 'Butter 10 kg', quantity: '8', unitPrice: '70.00', taxRate: '20', amount: '560.00' },
-      { description: 'Delivery', quantity: '1', unitPrice: '18.80', taxRate: '20', amount: '18.80' },
-    ],
-    subtotal: '1028.80',
-    taxTotal: '205.76',
-    total: '1234.56',
-  };
-  return renderDocumentPdf(invoice);
-}
 
 /** Width and height from a PNG's header. */
 function pngSize(bytes: Buffer): { width: number; height: number } {

@@ -10,33 +10,11 @@ import type { Browser, Page } from 'playwright-core';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { browserSkipReason, ensureWebBuilt, launchBrowser, lowContrastText, openSignedIn, screenshot, unnamedControls } from '../helpers/browser.ts';
 import { listen, type RunningServer } from '../../src/server/index.ts';
-import { renderDocumentPdf, type RenderableDocument } from '../../src/domains/finance/pdf/index.ts';
+import { acmeInvoice } from '../fixtures/invoices.ts';
 
 const skip = browserSkipReason();
 const password = 'correct horse battery';
 
-/** A one-page A4 invoice from Acme Supplies Ltd, total €1,234.56, as OpsLoop prints invoices. */
-function acmeInvoice(): Promise<Buffer> {
-  const invoice: RenderableDocument = {
-    kind: 'invoice',
-    number: 'INV-1042',
-    issueDate: '2026-03-01',
-    dueDate: '2026-03-31',
-    currency: 'EUR',
-    locale: 'en-GB',
-    business: { name: 'Acme Supplies Ltd', address: '12 Harbour Street\nPortsmouth PO1 2AB', email: 'billing@acme.example', bank: { iban: 'GB82WEST12345698765432' } },
-    client: { name: 'Corner Bakery', address: '3 Mill Lane\nBristol BS1 4DJ' },
-    lines: [
-      { description: 'Flour 25 kg', quantity: '10', unitPrice: '45.00', taxRate: '20', amount: '450.00' },
-      { description: 'Butter 10 kg', quantity: '8', unitPrice: '70.00', taxRate: '20', amount: '560.00' },
-      { description: 'Delivery', quantity: '1', unitPrice: '18.80', taxRate: '20', amount: '18.80' },
-    ],
-    subtotal: '1028.80',
-    taxTotal: '205.76',
-    total: '1234.56',
-  };
-  return renderDocumentPdf(invoice);
-}
 
 interface Rect {
   x: number;
