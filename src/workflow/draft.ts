@@ -4,7 +4,6 @@
  * it, so a failed commit leaves nothing half-applied.
  */
 import { ErrorCategory, OpsLoopError } from '../core/errors.ts';
-import { newId } from '../core/ids.ts';
 import { toJsonColumn } from '../core/json.ts';
 import type { NewOutboxRow, RunUpdate } from '../data/schema.ts';
 import type { NewSignalRow } from './store/runs.ts';
@@ -14,6 +13,7 @@ import type { EngineHooks } from './hooks.ts';
 import type { RunIdentity } from './scope.ts';
 import type { Dialect } from '../data/dialect.ts';
 import { insertRows } from '../data/fast-insert.ts';
+import { raiseException } from './exceptions.ts';
 import { journalColumns, runColumns } from './store/runs.ts';
 import { RunStatus } from './states.ts';
 import { toJournalRow, updateRunIfLeased, writeJournal, type Queryable } from './store/runs.ts';
@@ -139,26 +139,8 @@ export class UnitDraft {
     }
     if (this.effects.length > 0) await tx.insertInto('outbox').values(this.effects).execute();
     for (const exception of this.exceptions) {
-      const exceptionId = newId();
       const owner = exception.owner ?? this.run.definition.owner ?? 'role:admin';
-      await tx
-        .insertInto('exceptions')
-        .values({
-          id: exceptionId,
-          run_id: this.run.id,
-          step_id: exception.stepId,
-          outbox_id: null,
-          kind: exception.kind,
-          code: exception.code,
-          message: exception.message,
-          owner,
-          status: 'open',
-          resolution: null,
-          created_at: this.now,
-          resolved_at: null,
-        })
-        .execute();
-      await hooks.exceptionRaised?.(tx, { exceptionId, runId: this.run.id, workflowId: this.run.workflowId, stepId: exception.stepId, kind: exception.kind, code: exception.code, message: exception.message, owner, now: this.now });
+      await raiseException(tx, hooks, { runId: this.run.id, workflowId: this.run.workflowId, stepId: exception.stepId, kind: exception.kind, code: exception.code, message: exception.message, owner, now: this.now });
     }
   }
 }

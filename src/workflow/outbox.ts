@@ -6,7 +6,6 @@
  * off; after the last attempt the row is dead and an exception says so — nothing is dropped.
  */
 import { describeError, NonRetriableError, RetryAfterError } from '../core/errors.ts';
-import { newId } from '../core/ids.ts';
 import { parseJsonColumn, toJsonColumn } from '../core/json.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Database } from '../data/database.ts';
@@ -15,6 +14,7 @@ import type { NewOutboxRow, OutboxRow } from '../data/schema.ts';
 import type { Registry } from './registry.ts';
 import { backoffDelayMs } from './retry.ts';
 import type { EngineHooks } from './hooks.ts';
+import { raiseException } from './exceptions.ts';
 
 export const OutboxStatus = { pending: 'pending', sending: 'sending', delivered: 'delivered', dead: 'dead' } as const;
 export type OutboxStatus = (typeof OutboxStatus)[keyof typeof OutboxStatus];
@@ -160,26 +160,8 @@ export class OutboxDispatcher {
         .where('lease_owner', '=', this.#d.owner)
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) !== 1) return;
-      const exceptionId = newId();
       const message = `Delivering ${row.kind} effect failed after ${row.attempts} attempt(s): ${described.message}`;
-      await tx
-        .insertInto('exceptions')
-        .values({
-          id: exceptionId,
-          run_id: row.run_id,
-          step_id: row.step_id,
-          outbox_id: row.id,
-          kind: 'effect_failed',
-          code: described.code,
-          message,
-          owner: 'role:admin',
-          status: 'open',
-          resolution: null,
-          created_at: now,
-          resolved_at: null,
-        })
-        .execute();
-      await this.#d.hooks.exceptionRaised?.(tx, { exceptionId, runId: row.run_id, workflowId: null, stepId: row.step_id, kind: 'effect_failed', code: described.code, message, owner: 'role:admin', now });
+      await raiseException(tx, this.#d.hooks, { runId: row.run_id, workflowId: null, stepId: row.step_id, outboxId: row.id, kind: 'effect_failed', code: described.code, message, owner: 'role:admin', now });
     });
   }
 }

@@ -9,7 +9,8 @@
  * or credit (kind `payment_conflict`, code PAYMENT_OVERPAID, in the Inbox).
  */
 import type Stripe from 'stripe';
-import { newId } from '../../../core/ids.ts';
+import { localDate } from '../../../core/dates.ts';
+import { raiseException } from '../../../workflow/exceptions.ts';
 import type { Dialect } from '../../../data/dialect.ts';
 import type { EngineHooks } from '../../../workflow/index.ts';
 import type { Queryable } from '../../../workflow/store/runs.ts';
@@ -43,19 +44,8 @@ export interface WebhookDeps {
 
 const provider = 'stripe';
 
-/** The calendar date of `now` in the business's time zone (payments are dated locally). */
-export function localDate(now: number, timezone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
 async function raiseConflict(tx: Queryable, deps: WebhookDeps, code: string, message: string, now: number): Promise<void> {
-  const exceptionId = newId();
-  const owner = 'role:admin';
-  await tx
-    .insertInto('exceptions')
-    .values({ id: exceptionId, run_id: null, step_id: null, outbox_id: null, kind: 'payment_conflict', code, message, owner, status: 'open', resolution: null, created_at: now, resolved_at: null })
-    .execute();
-  await deps.hooks.exceptionRaised?.(tx, { exceptionId, runId: null, workflowId: null, stepId: null, kind: 'payment_conflict', code, message, owner, now });
+  await raiseException(tx, deps.hooks, { runId: null, workflowId: null, stepId: null, kind: 'payment_conflict', code, message, owner: 'role:admin', now });
 }
 
 async function setSessionStatus(tx: Queryable, id: string, status: string, from: string[], now: number): Promise<void> {

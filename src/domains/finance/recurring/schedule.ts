@@ -9,6 +9,11 @@
  * Dates are calendar days with no time zone; which day it is "today" is decided by the caller
  * (the business's time zone, OPSLOOP_TIMEZONE).
  */
+import { addDays } from '../../../core/dates.ts';
+
+/** Calendar helpers shared with the rest of OpsLoop (src/core/dates.ts). */
+export { addDays, localDate } from '../../../core/dates.ts';
+
 export type Schedule = { kind: 'monthly'; day: number } | { kind: 'weekly'; everyWeeks: number } | { kind: 'yearly'; date: string };
 
 const MS_PER_DAY = 86_400_000;
@@ -22,12 +27,6 @@ function clamped(year: number, month0: number, day: number): string {
   const first = new Date(Date.UTC(year, month0, 1));
   const lastDay = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
   return new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), Math.min(day, lastDay))).toISOString().slice(0, 10);
-}
-
-/** YYYY-MM-DD plus `days`. */
-export function addDays(date: string, days: number): string {
-  const [year, month0, day] = parts(date);
-  return new Date(Date.UTC(year, month0, day) + days * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
 /** Is this a real calendar date written YYYY-MM-DD (not 2026-02-30)? */
@@ -139,16 +138,4 @@ export function describeSchedule(schedule: Schedule): string {
       throw new Error(`unknown schedule ${String(never)}`);
     }
   }
-}
-
-/**
- * Today's date in `timeZone` (an IANA name such as "Europe/Berlin").
- *
- * ### Examples
- * `localDate(Date.parse('2026-01-31T23:30:00Z'), 'Europe/Berlin')` is "2026-02-01".
- */
-export function localDate(ms: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(ms));
-  const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')}`;
 }
