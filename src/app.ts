@@ -71,8 +71,9 @@ export class OpsLoop {
     const database = await connectDatabase(config, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
     const clock = options.clock ?? systemClock;
     const ai = registerBuiltinSkills(registry, new AiStore(database.db), openAiProviderFromEnv(options.env ?? process.env));
-    registerFinance(registry, database, { business: businessProfiles(database, config), smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, reminders: { cadence: config.reminderCadence, hour: config.reminderHour, timezone: config.timezone } });
     const governance = new Governance({ database, clock, logger, mailEnabled: config.smtpUrl !== undefined, timezone: config.timezone, digestHour: config.digestHour });
+    // Finance actions announce status changes with the engine's hooks (governance's), so a run an event starts is audited.
+    registerFinance(registry, database, { business: businessProfiles(database, config), smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, reminders: { cadence: config.reminderCadence, hour: config.reminderHour, timezone: config.timezone }, hooks: governance.hooks });
     const engine = new Engine({ database, registry, logger, settings: config, gate: options.gate ?? governance.gate, hooks: governance.hooks, clock });
     governance.attach(engine);
     registerBanking(registry, engine);

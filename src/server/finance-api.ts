@@ -40,7 +40,7 @@ export function mountFinanceApi(app: Hono<AppEnv>, opsloop: OpsLoop): void {
   route(app, { method: 'post', path: '/api/documents/:id/link', tag: 'finance', summary: "Share a document: a draft becomes sent; returns its public link", role: 'admin' }, async (c) => {
     const user = userWith(c, 'admin');
     const current = await getDocument(opsloop.database.db, c.req.param('id'));
-    const document = current.status === 'draft' ? await changeStatus(deps, current.id, 'sent', `user:${user.email}`) : current;
+    const document = current.status === 'draft' ? await changeStatus({ ...deps, hooks: opsloop.engine.hooks }, current.id, 'sent', `user:${user.email}`) : current;
     const token = await opsloop.engine.committer.unit((tx) => publicToken(tx, document.id, deps.now()));
     return c.json({ document, link: `/q/${token}` });
   });

@@ -28,7 +28,7 @@ describe('managing clients, documents and tokens in Chromium', { skip }, () => {
     t = await openTestApp('sqlite', { realClock: true, config: { businessName: 'Northwind Design' } });
     await t.app.governance.addUser({ email: 'ana@northwind.example', name: 'Ana Owner', role: 'owner', password });
     token = (await t.app.governance.createToken('ana@northwind.example', 'ci script')).token;
-    const deps = { committer: t.app.engine.committer, dialect: t.app.database.dialect, now: () => t.app.engine.clock.now() };
+    const deps = { committer: t.app.engine.committer, dialect: t.app.database.dialect, now: () => t.app.engine.clock.now(), hooks: t.app.engine.hooks };
     const { document } = await createDraftFromSentence(deps, 'Invoice Acme Ltd $2,500 for website development due in 14 days');
     assert.ok(document);
     invoice = document.number;

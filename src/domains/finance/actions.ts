@@ -60,7 +60,7 @@ export function registerFinance(registry: Registry, database: Database, settings
       // A draft (or an approved one) becomes sent; a document already out is sent again as it is.
       const current = await getDocument(ctx.tx, input.document);
       if (current.status === 'void') throw new NonRetriableError(`${current.number} is void; a void document is not sent`, { code: 'DOCUMENT_VOID' });
-      const document = current.status === 'draft' || current.status === 'awaiting_approval' ? await changeStatus(ctx.tx, database.dialect, current.id, 'sent', `run:${ctx.runId}`, ctx.now()) : current;
+      const document = current.status === 'draft' || current.status === 'awaiting_approval' ? await changeStatus(ctx.tx, database.dialect, current.id, 'sent', `run:${ctx.runId}`, ctx.now(), settings.hooks) : current;
       // The pay link the email will carry is created with the step, so it is on disk before the email leaves.
       if (document.kind === 'invoice') await ensurePublicToken(ctx.tx, document.id);
       const emailOutboxId = ctx.effect('finance.document-email', { documentId: document.id, to: input.to, ...(input.message === undefined || input.message === null || input.message.trim() === '' ? {} : { message: input.message }) });

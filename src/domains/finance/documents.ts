@@ -157,7 +157,7 @@ export async function listDocuments(db: Queryable, filter: { status?: string; ki
  * `document.status_changed` (key: the number) in the same transaction, so a run waiting on the
  * document (the reminder loop) wakes the moment it is paid or voided.
  */
-export async function changeStatus(tx: Queryable, dialect: Dialect, idOrNumber: string, to: DocumentStatus, actor: string, now: number, hooks: EngineHooks = {}): Promise<DocumentView> {
+export async function changeStatus(tx: Queryable, dialect: Dialect, idOrNumber: string, to: DocumentStatus, actor: string, now: number, hooks: EngineHooks): Promise<DocumentView> {
   const before = await getDocument(tx, idOrNumber);
   assertTransition(before.kind, before.status, to, before.number);
   await tx
@@ -172,7 +172,7 @@ export async function changeStatus(tx: Queryable, dialect: Dialect, idOrNumber: 
 }
 
 /** Emits `document.status_changed` for a document that moved from `from` to its current status. */
-export async function announceStatus(tx: Queryable, dialect: Dialect, from: DocumentStatus, document: DocumentView, actor: string, now: number, hooks: EngineHooks = {}): Promise<void> {
+export async function announceStatus(tx: Queryable, dialect: Dialect, from: DocumentStatus, document: DocumentView, actor: string, now: number, hooks: EngineHooks): Promise<void> {
   const payload = { number: document.number, kind: document.kind, from, to: document.status, total: document.total, paid: document.paid, currency: document.currency };
   await emitEvent(tx, dialect, { name: 'document.status_changed', key: document.number, payload, source: actor }, now, hooks);
 }

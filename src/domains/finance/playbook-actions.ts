@@ -15,12 +15,13 @@ import type { Database } from '../../data/database.ts';
 import { messageIdFor } from '../../actions/index.ts';
 import type { Registry } from '../../workflow/registry.ts';
 import type { Queryable } from '../../workflow/store/runs.ts';
+import type { EngineHooks } from '../../workflow/hooks.ts';
 import { changeStatus, getDocument } from './documents.ts';
 import { planReminder, reminderText, sendDueReminder, type ReminderEmail, type ReminderPlan, type ReminderSettings, type SentReminder } from './reminders.ts';
 import { renderPdf } from './service.ts';
 import type { BusinessSource } from './settings.ts';
 import { DocumentStatus } from './status.ts';
-import { payLink } from './paylinks/index.ts';
+import { isPayable, payUrlFor } from './paylinks/index.ts';
 
 export interface PlaybookSettings {
   /** read when an email is rendered: the profile stored in Settings, over the environment's */
@@ -28,6 +29,8 @@ export interface PlaybookSettings {
   smtpUrl: string | undefined;
   mailFrom: string;
   reminders: ReminderSettings;
+  /** the engine's hooks: status changes emit events through them */
+  hooks: EngineHooks;
 }
 
 const anomaly = z.object({ code: z.string(), severity: z.string(), message: z.string() }).loose();
@@ -81,7 +84,7 @@ export function registerPlaybookActions(registry: Registry, database: Database, 
         throw new NonRetriableError(`${document.client.name} has no email address: add one to the client, or start the run with "to"`, { code: 'CLIENT_EMAIL_MISSING' });
       }
       if (client.email === null) await ctx.tx.updateTable('counterparties').set({ email: to, updated_at: ctx.now() }).where('id', '=', document.client.id).execute();
-      if (document.status === 'draft') await changeStatus(ctx.tx, database.dialect, document.id, 'awaiting_approval', `run:${ctx.runId}`, ctx.now());
+      if (document.status === 'draft') await changeStatus(ctx.tx, database.dialect, document.id, 'awaiting_approval', `run:${ctx.runId}`, ctx.now(), settings.hooks);
       const anomalies = (input.anomalies ?? []).filter((a) => a.severity !== 'info' || a.code !== 'NEW_COUNTERPARTY');
       return {
         document: document.number,
@@ -103,7 +106,7 @@ export function registerPlaybookActions(registry: Registry, database: Database, 
     description: "Changes a document's status (checked against the rules and audited).",
     input: statusInput,
     run: async (input, ctx) => {
-      const document = await changeStatus(ctx.tx, database.dialect, input.document, input.status, `run:${ctx.runId}`, ctx.now());
+      const document = await changeStatus(ctx.tx, database.dialect, input.document, input.status, `run:${ctx.runId}`, ctx.now(), settings.hooks);
       return { number: document.number, status: document.status };
     },
   });
@@ -120,7 +123,7 @@ export function registerPlaybookActions(registry: Registry, database: Database, 
     description: 'Sends the payment reminder that is due (one, even after an outage), audited.',
     input: mailInput,
     run: (input, ctx) =>
-      sendDueReminder(ctx.tx, { dialect: database.dialect, effect: (payload) => ctx.effect('finance.reminder-email', payload) }, input.document, input.to, settings.reminders, `run:${ctx.runId}`, ctx.now()),
+      sendDueReminder(ctx.tx, { dialect: database.dialect, hooks: settings.hooks, effect: (payload) => ctx.effect('finance.reminder-email', payload) }, input.document, input.to, settings.reminders, `run:${ctx.runId}`, ctx.now()),
   });
 
   registry.registerAction<z.infer<typeof mailInput>, { number: string; sent: boolean; emailOutboxId: string | null }>({
@@ -146,8 +149,10 @@ export function registerPlaybookActions(registry: Registry, database: Database, 
       const payload: ReminderEmail = reminderEmail.parse(raw);
       const document = await getDocument(database.db, payload.documentId);
       const business = await settings.business.current();
+      // Read only: the link was made when the invoice was sent (finance.send); a delivery writes nothing.
       const publicUrl = business.publicUrl;
-      const link = publicUrl === undefined || publicUrl === null ? null : await payLink(database.db, document.id, { publicUrl }).catch(() => null);
+      const token = (await database.db.selectFrom('documents').select('public_token').where('id', '=', document.id).executeTakeFirst())?.public_token ?? null;
+      const link = publicUrl === undefined || publicUrl === null || token === null || !isPayable(document) ? null : payUrlFor(publicUrl, token);
       const { subject, text } = reminderText(document, payload, business.name, link);
       const messageId = messageIdFor(delivery.idempotencyKey);
       await mailer().sendMail({ from: settings.mailFrom, to: payload.to, subject, text, messageId });

@@ -128,7 +128,7 @@ export interface SentReminder {
  */
 export async function sendDueReminder(
   tx: Queryable,
-  deps: { dialect: Dialect; hooks?: EngineHooks; effect: (payload: ReminderEmail) => string },
+  deps: { dialect: Dialect; hooks: EngineHooks; effect: (payload: ReminderEmail) => string },
   idOrNumber: string,
   to: string,
   settings: ReminderSettings,

@@ -2,6 +2,7 @@
 import type { Dialect } from '../../data/dialect.ts';
 import { parseDocumentSentence, type DraftDocument } from '../../ai/draft/index.ts';
 import type { Committer } from '../../workflow/committer.ts';
+import type { EngineHooks } from '../../workflow/hooks.ts';
 import type { Queryable } from '../../workflow/store/runs.ts';
 import { changeStatus as changeStatusIn, createDraftDocument, getDocument, listDocuments, type DocumentView } from './documents.ts';
 import { defaultPatterns } from './numbering.ts';
@@ -88,6 +89,7 @@ export async function renderPdf(db: Queryable, idOrNumber: string, business: Bus
   return { document, pdf, payUrl: payment.payUrl };
 }
 
-export function changeStatus(deps: FinanceDeps, idOrNumber: string, to: DocumentStatus, actor: string): Promise<DocumentView> {
-  return deps.committer.unit((tx) => changeStatusIn(tx, deps.dialect, idOrNumber, to, actor, deps.now()));
+/** Changes a status in its own unit; `hooks` are the engine's, so runs the change starts are audited like any other. */
+export function changeStatus(deps: FinanceDeps & { hooks: EngineHooks }, idOrNumber: string, to: DocumentStatus, actor: string): Promise<DocumentView> {
+  return deps.committer.unit((tx) => changeStatusIn(tx, deps.dialect, idOrNumber, to, actor, deps.now(), deps.hooks));
 }

@@ -34,7 +34,7 @@ describe('numbering and status rules', () => {
 for (const dialect of testDialects()) {
   describe(`finance documents on ${dialect}`, () => {
     let t: TestApp;
-    const deps = () => ({ committer: t.app.engine.committer, dialect: t.app.database.dialect, now: () => t.clock.now() });
+    const deps = () => ({ committer: t.app.engine.committer, dialect: t.app.database.dialect, now: () => t.clock.now(), hooks: t.app.engine.hooks });
     before(async () => {
       t = await openTestApp(dialect);
     });

@@ -172,7 +172,7 @@ for (const dialect of testDialects()) {
       const number = (await runOf(runId)).steps?.find((s) => s.stepId === 'draft')?.output as { number: string };
       await t.app.engine.committer.unit(async (tx) => {
         const { changeStatus } = await import('../../../src/domains/finance/documents.ts');
-        await changeStatus(tx, t.app.database.dialect, number.number, 'void', 'user:owner@example.com', t.clock.now());
+        await changeStatus(tx, t.app.database.dialect, number.number, 'void', 'user:owner@example.com', t.clock.now(), t.app.engine.hooks);
       });
       t.app.engine.wake();
       await settle();

@@ -9,7 +9,7 @@ export const fixture = (name: string): string => fs.readFileSync(path.join(fixtu
 
 /** Creates and sends one invoice per sentence (issued on `today`); returns their numbers in order. */
 export async function sendInvoices(t: TestApp, sentences: string[], today = '2026-01-02'): Promise<string[]> {
-  const deps = { committer: t.app.engine.committer, dialect: t.app.database.dialect, now: () => t.clock.now() };
+  const deps = { committer: t.app.engine.committer, dialect: t.app.database.dialect, now: () => t.clock.now(), hooks: t.app.engine.hooks };
   const numbers: string[] = [];
   for (const sentence of sentences) {
     const { document } = await createDraftFromSentence(deps, sentence, { today });

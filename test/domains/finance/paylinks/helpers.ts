@@ -9,7 +9,7 @@ export const publicUrl = 'https://billing.northwind.example';
 
 /** A sent invoice from one sentence, e.g. "Invoice Acme Ltd $1,000 for design due in 14 days". */
 export async function sentInvoice(t: TestApp, sentence: string): Promise<DocumentView> {
-  const deps = { committer: t.app.engine.committer, dialect: t.app.database.dialect, now: () => t.clock.now() };
+  const deps = { committer: t.app.engine.committer, dialect: t.app.database.dialect, now: () => t.clock.now(), hooks: t.app.engine.hooks };
   const { document } = await createDraftFromSentence(deps, sentence, { today: '2026-01-05' });
   assert.ok(document);
   return changeStatus(deps, document.id, 'sent', 'user:owner@example.com');
