@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { registerBuiltinActions } from './actions/index.ts';
+import { createMailer, registerBuiltinActions } from './actions/index.ts';
 import { loadConfig, type Config, type ConfigInput } from './core/config.ts';
 import type { Clock } from './core/clock.ts';
 import { ValidationError } from './core/errors.ts';
@@ -65,7 +65,8 @@ export class OpsLoop {
     const config = loadConfig(options.config ?? {}, options.env ?? process.env);
     const logger = options.logger ?? createLogger(config.logLevel);
     const registry = new Registry();
-    registerBuiltinActions(registry, { smtpUrl: config.smtpUrl, from: config.mailFrom });
+    const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
+    registerBuiltinActions(registry, mailer);
     options.register?.(registry);
     for (const plugin of config.plugins) await loadPlugin(plugin, registry, config, logger);
     const database = await connectDatabase(config, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
@@ -73,7 +74,7 @@ export class OpsLoop {
     const ai = registerBuiltinSkills(registry, new AiStore(database.db), openAiProviderFromEnv(options.env ?? process.env));
     const governance = new Governance({ database, clock, logger, mailEnabled: config.smtpUrl !== undefined, timezone: config.timezone, digestHour: config.digestHour });
     // Finance actions announce status changes with the engine's hooks (governance's), so a run an event starts is audited.
-    registerFinance(registry, database, { business: businessProfiles(database, config), smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, reminders: { cadence: config.reminderCadence, hour: config.reminderHour, timezone: config.timezone }, hooks: governance.hooks });
+    registerFinance(registry, database, { business: businessProfiles(database, config), mailer, reminders: { cadence: config.reminderCadence, hour: config.reminderHour, timezone: config.timezone }, hooks: governance.hooks });
     const engine = new Engine({ database, registry, logger, settings: config, gate: options.gate ?? governance.gate, hooks: governance.hooks, clock });
     governance.attach(engine);
     registerBanking(registry, engine);

@@ -1,12 +1,12 @@
 import type { Registry } from '../workflow/registry.ts';
 import { emitAction, setAction, validateAction } from './core.ts';
-import { createEmailEffect, emailPayload, messageIdFor, sendEmailAction } from './email.ts';
+import { createEmailEffect, createMailer, emailPayload, messageIdFor, sendEmailAction, type Mailer } from './email.ts';
 import { httpEffect, httpRequestAction } from './http.ts';
 
-export { setAction, validateAction, emitAction, httpRequestAction, httpEffect, sendEmailAction, createEmailEffect, emailPayload, messageIdFor };
+export { setAction, validateAction, emitAction, httpRequestAction, httpEffect, sendEmailAction, createEmailEffect, createMailer, emailPayload, messageIdFor, type Mailer };
 
 /** Registers the built-in actions and effect handlers. */
-export function registerBuiltinActions(registry: Registry, mail: { smtpUrl: string | undefined; from: string }): void {
+export function registerBuiltinActions(registry: Registry, mailer: Mailer): void {
   registry
     .registerAction(setAction)
     .registerAction(validateAction)
@@ -14,5 +14,5 @@ export function registerBuiltinActions(registry: Registry, mail: { smtpUrl: stri
     .registerAction(httpRequestAction)
     .registerAction(sendEmailAction)
     .registerEffect(httpEffect)
-    .registerEffect(createEmailEffect(mail));
+    .registerEffect(createEmailEffect(mailer));
 }

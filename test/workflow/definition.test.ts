@@ -2,10 +2,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineWorkflow, definitionHash, parseDefinitionText, parseDuration, Registry } from '../../src/workflow/index.ts';
-import { registerBuiltinActions } from '../../src/actions/index.ts';
+import { createMailer, registerBuiltinActions } from '../../src/actions/index.ts';
 
 const registry = new Registry();
-registerBuiltinActions(registry, { smtpUrl: undefined, from: 'test@localhost' });
+registerBuiltinActions(registry, createMailer({ smtpUrl: undefined, from: 'test@localhost' }));
 
 const yaml = `
 id: greet

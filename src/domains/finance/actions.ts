@@ -8,11 +8,9 @@
  * delivered, outside any transaction, and the Message-ID comes from the idempotency key, so a
  * retried delivery is recognisably the same message.
  */
-import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import { asNonRetriable, NonRetriableError } from '../../core/errors.ts';
 import type { Database } from '../../data/database.ts';
-import { messageIdFor } from '../../actions/index.ts';
 import { parseDocumentSentence } from '../../ai/draft/index.ts';
 import type { Registry } from '../../workflow/registry.ts';
 import { changeStatus, createDraftDocument, getDocument, type DocumentView } from './documents.ts';
@@ -28,10 +26,8 @@ const draftInput = z.object({ sentence: z.string().min(1).max(1000), today: z.st
 const sendInput = z.object({ document: z.string().min(1), to: z.email(), message: z.string().max(5000).nullish() }).strict();
 const emailEffect = z.object({ documentId: z.string().min(1), to: z.email(), message: z.string().optional() }).strict();
 
-export interface FinanceSettings extends PlaybookSettings {
-  smtpUrl: string | undefined;
-  mailFrom: string;
-}
+/** What the finance actions need: the same as the playbook's. */
+export type FinanceSettings = PlaybookSettings;
 
 export function registerFinance(registry: Registry, database: Database, settings: FinanceSettings): void {
   registerPlaybookActions(registry, database, settings);
@@ -68,16 +64,13 @@ export function registerFinance(registry: Registry, database: Database, settings
     },
   });
 
-  const transport = settings.smtpUrl === undefined ? null : nodemailer.createTransport(settings.smtpUrl);
   registry.registerEffect({
     kind: 'finance.document-email',
     async deliver(raw, delivery) {
-      if (transport === null) throw new NonRetriableError('Email is not configured: set SMTP_URL', { code: 'EMAIL_NOT_CONFIGURED' });
       const payload = emailEffect.parse(raw);
       const business = await settings.business.current();
       const { document, pdf, payUrl } = await renderPdf(database.db, payload.documentId, business);
       const title = `${documentTitle(document.kind)} ${document.number}`;
-      const messageId = messageIdFor(delivery.idempotencyKey);
       const text = [
         `Hello ${document.client.name},`,
         '',
@@ -87,8 +80,7 @@ export function registerFinance(registry: Registry, database: Database, settings
         'Kind regards,',
         business.name,
       ].join('\n');
-      await transport.sendMail({ from: settings.mailFrom, to: payload.to, subject: `${title} from ${business.name}`, text, messageId, attachments: [{ filename: `${document.number}.pdf`, content: pdf, contentType: 'application/pdf' }] });
-      return { externalId: messageId };
+      return settings.mailer.send({ to: payload.to, subject: `${title} from ${business.name}`, text, attachments: [{ filename: `${document.number}.pdf`, content: pdf, contentType: 'application/pdf' }] }, delivery.idempotencyKey);
     },
   });
 }

@@ -8,11 +8,10 @@
  *   finance.receipt        thanks the client for a paid invoice, with the invoice attached
  * Emails are outbox effects: rendered and sent after the step commits, once.
  */
-import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import { NonRetriableError, ValidationError } from '../../core/errors.ts';
 import type { Database } from '../../data/database.ts';
-import { messageIdFor } from '../../actions/index.ts';
+import type { Mailer } from '../../actions/index.ts';
 import type { Registry } from '../../workflow/registry.ts';
 import type { Queryable } from '../../workflow/store/runs.ts';
 import type { EngineHooks } from '../../workflow/hooks.ts';
@@ -26,8 +25,8 @@ import { isPayable, payUrlFor } from './paylinks/index.ts';
 export interface PlaybookSettings {
   /** read when an email is rendered: the profile stored in Settings, over the environment's */
   business: BusinessSource;
-  smtpUrl: string | undefined;
-  mailFrom: string;
+  /** SMTP, shared with the built-in email effect */
+  mailer: Mailer;
   reminders: ReminderSettings;
   /** the engine's hooks: status changes emit events through them */
   hooks: EngineHooks;
@@ -138,11 +137,6 @@ export function registerPlaybookActions(registry: Registry, database: Database, 
     },
   });
 
-  const transport = settings.smtpUrl === undefined ? null : nodemailer.createTransport(settings.smtpUrl);
-  const mailer = (): NonNullable<typeof transport> => {
-    if (transport === null) throw new NonRetriableError('Email is not configured: set SMTP_URL', { code: 'EMAIL_NOT_CONFIGURED' });
-    return transport;
-  };
   registry.registerEffect({
     kind: 'finance.reminder-email',
     async deliver(raw, delivery) {
@@ -154,9 +148,7 @@ export function registerPlaybookActions(registry: Registry, database: Database, 
       const token = (await database.db.selectFrom('documents').select('public_token').where('id', '=', document.id).executeTakeFirst())?.public_token ?? null;
       const link = publicUrl === undefined || publicUrl === null || token === null || !isPayable(document) ? null : payUrlFor(publicUrl, token);
       const { subject, text } = reminderText(document, payload, business.name, link);
-      const messageId = messageIdFor(delivery.idempotencyKey);
-      await mailer().sendMail({ from: settings.mailFrom, to: payload.to, subject, text, messageId });
-      return { externalId: messageId };
+      return settings.mailer.send({ to: payload.to, subject, text }, delivery.idempotencyKey);
     },
   });
   registry.registerEffect({
@@ -165,10 +157,8 @@ export function registerPlaybookActions(registry: Registry, database: Database, 
       const payload = receiptEmail.parse(raw);
       const business = await settings.business.current();
       const { document, pdf } = await renderPdf(database.db, payload.documentId, business);
-      const messageId = messageIdFor(delivery.idempotencyKey);
       const text = [`Hello ${document.client.name},`, '', `Thank you: we received your payment of ${document.paid} ${document.currency} for invoice ${document.number}. It is now paid in full.`, '', 'Kind regards,', business.name].join('\n');
-      await mailer().sendMail({ from: settings.mailFrom, to: payload.to, subject: `Receipt for invoice ${document.number} from ${business.name}`, text, messageId, attachments: [{ filename: `${document.number}.pdf`, content: pdf, contentType: 'application/pdf' }] });
-      return { externalId: messageId };
+      return settings.mailer.send({ to: payload.to, subject: `Receipt for invoice ${document.number} from ${business.name}`, text, attachments: [{ filename: `${document.number}.pdf`, content: pdf, contentType: 'application/pdf' }] }, delivery.idempotencyKey);
     },
   });
 }
