@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import { NotFoundError } from '../../../core/errors.ts';
 import type { Engine } from '../../../workflow/index.ts';
-import type { Governance } from '../../../governance/index.ts';
+import { parsePolicy, type Governance } from '../../../governance/index.ts';
+import { parseDefinitionText } from '../../../workflow/definition/index.ts';
 
 const here = new URL('./', import.meta.url);
 
@@ -40,14 +41,12 @@ export async function installPlaybooks(engine: Engine, governance: Governance): 
   const policies = new Set((await governance.listPolicies()).map((p) => p.id));
   const added: string[] = [];
   for (const book of playbooks) {
-    const policy = playbookSource(book.policy);
-    const policyId = /^id:\s*(\S+)/m.exec(policy)?.[1] ?? '';
-    if (!policies.has(policyId)) await governance.savePolicy(policy, 'system:playbooks');
-    const workflow = playbookSource(book.workflow);
-    const id = /^id:\s*(\S+)/m.exec(workflow)?.[1] ?? '';
-    if (present.has(id)) continue;
+    const policy = parsePolicy(playbookSource(book.policy));
+    if (!policies.has(policy.id)) await governance.savePolicy(policy, 'system:playbooks');
+    const workflow = parseDefinitionText(playbookSource(book.workflow));
+    if (present.has(workflow.id)) continue;
     await engine.addWorkflow(workflow);
-    added.push(id);
+    added.push(workflow.id);
   }
   return added;
 }
