@@ -43,6 +43,11 @@ export async function startCheckout(
   const due = await amountDueMinor(deps.db, doc.id);
   const now = deps.now();
   const sessions = deps.db.selectFrom('pay_sessions').where('provider', '=', provider.name).where('document_id', '=', doc.id);
+  // Counted before looking for an open session: a click racing another either sees the other's
+  // session stored (and reuses it) or counted the same sessions (and sends the same idempotency
+  // key, so the provider returns the same session). Counting after could see the other's session
+  // that the open-session lookup just missed, and open a second one.
+  const earlier = await sessions.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const open = await sessions.selectAll().where('status', '=', 'open').where('amount_minor', '=', Number(due)).where('currency', '=', doc.currency).orderBy('created_at', 'desc').executeTakeFirst();
   if (open !== undefined && (open.expires_at === null || open.expires_at > now + REUSE_MARGIN_MS)) {
     let current: CheckoutSession;
@@ -59,7 +64,6 @@ export async function startCheckout(
     await deps.committer.unit((tx) => tx.updateTable('pay_sessions').set({ status, url: null, updated_at: now }).where('provider', '=', provider.name).where('id', '=', open.id).where('status', '=', 'open').execute());
     if (current.status === 'complete') return { kind: 'processing', sessionId: current.id };
   }
-  const earlier = await sessions.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const link = payUrlFor(deps.publicUrl, token);
   const idempotencyKey = `opsloop-checkout-${doc.id}-${due}-${Number(earlier.n) + 1}`;
   const session = await provider.createCheckout(doc, { amountMinor: due, successUrl: `${link}?checkout=success`, cancelUrl: `${link}?checkout=cancelled`, idempotencyKey });
