@@ -84,6 +84,12 @@ const configSchema = z.object({
   demo: z.enum(['true', 'false']).default('true'),
   /** OPSLOOP_SECURE_COOKIES: mark the session cookie Secure even when requests reach OpsLoop over plain http (behind a TLS proxy) (true/false). */
   secureCookies: z.enum(['true', 'false']).default('false'),
+  /**
+   * OPSLOOP_TRUST_PROXY: how many reverse proxies stand in front of OpsLoop (0 = none). With N, the
+   * client's address is the N-th from the right in X-Forwarded-For (the sign-in limit and the
+   * session record use it); with 0 the header is ignored, so a client cannot pick its own address.
+   */
+  trustProxy: int(0, 10).default(0),
   /** LOG_LEVEL: silent, error, warn, info or debug. */
   logLevel: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('info'),
 });
@@ -122,6 +128,7 @@ const envNames: Record<keyof z.input<typeof configSchema>, string> = {
   stripeWebhookSecret: 'STRIPE_WEBHOOK_SECRET',
   stripeApiUrl: 'STRIPE_API_URL',
   stripeTimeoutMs: 'STRIPE_TIMEOUT_MS',
+  trustProxy: 'OPSLOOP_TRUST_PROXY',
   reminderCadence: 'OPSLOOP_REMINDER_CADENCE',
   reminderHour: 'OPSLOOP_REMINDER_HOUR',
   reconcileThreshold: 'OPSLOOP_RECONCILE_THRESHOLD',

@@ -103,9 +103,23 @@ export interface ClientInfo {
   userAgent: string | null;
 }
 
-export function clientOf(c: Context<AppEnv>): ClientInfo {
+/**
+ * Who is asking. Behind `trustedProxies` reverse proxies, each appends the address it got the
+ * request from to X-Forwarded-For, so the client is the entry that many places from the right
+ * (entries further left are whatever the client sent, and prove nothing). A header shorter than
+ * that means the request did not come through all of them: its leftmost entry is the best known.
+ */
+export function clientOf(c: Context<AppEnv>, trustedProxies: number): ClientInfo {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return { ip: env?.incoming?.socket?.remoteAddress ?? null, userAgent: c.req.header('user-agent')?.slice(0, 300) ?? null };
+  let ip = env?.incoming?.socket?.remoteAddress ?? null;
+  if (trustedProxies > 0) {
+    const forwarded = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
+    if (forwarded.length > 0) ip = (forwarded[Math.max(0, forwarded.length - trustedProxies)] ?? ip)?.slice(0, 100) ?? null;
+  }
+  return { ip, userAgent: c.req.header('user-agent')?.slice(0, 300) ?? null };
 }
 
 /**
@@ -167,7 +181,7 @@ export function mountSessionRoutes(app: Hono<AppEnv>, opsloop: OpsLoop): void {
     checkSameOrigin(c);
     const body = validate(loginBody, await readJson(c));
     const email = body.email.trim().toLowerCase();
-    const client = clientOf(c);
+    const client = clientOf(c, opsloop.config.trustProxy);
     const at = now();
     const waits = await Promise.all([retryAfter(db, 'email', email, at), client.ip === null ? null : retryAfter(db, 'ip', client.ip, at)]);
     const wait = Math.max(...waits.map((w) => w ?? 0));
@@ -229,7 +243,7 @@ export function mountSessionRoutes(app: Hono<AppEnv>, opsloop: OpsLoop): void {
       checkSameOrigin(c);
       const body = validate(setupBody, await readJson(c));
       const passwordHash = await hashPassword(body.password);
-      const client = clientOf(c);
+      const client = clientOf(c, opsloop.config.trustProxy);
       const { user, session } = await opsloop.engine.committer.unit(async (tx) => {
         // Two setups at once: the second waits here and then sees the first one's owner.
         if (database.dialect === Dialect.postgres) await sql`lock table users in share row exclusive mode`.execute(tx);

@@ -188,5 +188,28 @@ for (const dialect of testDialects()) {
       const failures = await t.app.database.db.selectFrom('login_failures').select((eb) => eb.fn.countAll().as('n')).where('ip', '=', '203.0.113.9').executeTakeFirstOrThrow();
       assert.equal(Number(failures.n), 5, 'refused attempts are not counted again: the lock does not grow');
     });
+
+    test('X-Forwarded-For is ignored unless OPSLOOP_TRUST_PROXY says how many proxies stand in front', async () => {
+      // Without a trusted proxy, a client cannot dodge the limit by making up addresses.
+      for (let i = 0; i < 5; i += 1) assert.equal((await call('POST', '/api/session', { body: { email: `spoof${i}@example.com`, password: 'x' }, ip: '192.0.2.50', headers: { 'x-forwarded-for': `10.9.9.${i}` } })).status, 401);
+      assert.equal((await call('POST', '/api/session', { body: { email: ownerEmail, password }, ip: '192.0.2.50', headers: { 'x-forwarded-for': '10.9.9.99' } })).status, 429);
+
+      // Behind one proxy (every request arrives from its address), the client is the last entry it appended.
+      const proxied = await openTestApp(dialect, { config: { trustProxy: 1 } });
+      try {
+        const behind = createHttpApp(proxied.app);
+        await behind.request('/api/setup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'owner@proxied.example', password }) });
+        const via = (forwardedFor: string, email: string, pass: string) =>
+          behind.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor }, body: JSON.stringify({ email, password: pass }) }, { incoming: { socket: { remoteAddress: '127.0.0.1' } } });
+        // The client puts a made-up address first; the proxy appends the real one.
+        for (let i = 0; i < 5; i += 1) assert.equal((await via(`10.0.0.${i}, 198.51.100.20`, `guess${i}@example.com`, 'x')).status, 401);
+        assert.equal((await via('10.0.0.77, 198.51.100.20', 'owner@proxied.example', password)).status, 429, 'the real client address is limited');
+        assert.equal((await via('198.51.100.21', 'owner@proxied.example', password)).status, 200, 'another client behind the same proxy is not');
+        const recorded = await proxied.app.database.db.selectFrom('login_failures').select('ip').distinct().execute();
+        assert.deepEqual(recorded.map((r) => r.ip), ['198.51.100.20']);
+      } finally {
+        await proxied.close();
+      }
+    });
   });
 }
