@@ -3,8 +3,9 @@
  * the header row and first lines, with guesses of which column is which. The server parses the
  * file again (csv-parse both sides), so what the person maps is what the server reads.
  */
+import { guessDelimiter, headerKey as key, headerSearchRows as headerSearch, knownHeaders, sniffFormat, type SniffedFormat } from '../../../src/domains/finance/banking/sniff.ts';
 
-export type StatementFormat = 'csv' | 'ofx' | 'camt053';
+export type StatementFormat = SniffedFormat;
 
 export const formatLabels: Record<StatementFormat, string> = {
   csv: 'CSV (spreadsheet export)',
@@ -22,34 +23,12 @@ export async function readStatementText(file: File): Promise<string> {
   }
 }
 
-/** Like the server: the extension first, then what the text starts with. */
+/** The server's own rule (shared code): the extension first, then what the text starts with. */
 export function guessFormat(fileName: string, text: string): StatementFormat {
-  const extension = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase();
-  const head = text.slice(0, 4000);
-  if (extension === 'ofx' || extension === 'qfx' || /^\s*OFXHEADER|<OFX>/i.test(head)) return 'ofx';
-  if (extension === 'xml' || /camt\.053|<(\w+:)?BkToCstmrStmt[\s>]/.test(head)) return 'camt053';
-  return 'csv';
+  return sniffFormat(text, fileName);
 }
 
-/** The one of , ; tab | that the first lines use most outside quotes (the server's rule too). */
-export function guessDelimiter(text: string): string {
-  const sample = text.split(/\r?\n/).slice(0, 10).join('\n');
-  let best = ',';
-  let bestCount = 0;
-  for (const candidate of [',', ';', '\t', '|']) {
-    let count = 0;
-    let quoted = false;
-    for (const char of sample) {
-      if (char === '"') quoted = !quoted;
-      else if (!quoted && char === candidate) count += 1;
-    }
-    if (count > bestCount) {
-      best = candidate;
-      bestCount = count;
-    }
-  }
-  return best;
-}
+export { guessDelimiter };
 
 export interface CsvSheet {
   /** the header row's column names, as written (empty names left out) */
@@ -61,21 +40,19 @@ export interface CsvSheet {
 export const mappableFields = ['date', 'amount', 'debit', 'credit', 'description', 'reference', 'counterparty', 'id', 'currency'] as const;
 export type MappableField = (typeof mappableFields)[number];
 
-/** Column names the server recognises (lower case), and looser patterns for the guesses. */
-const knownHeaders: Record<MappableField, { names: string[]; like: RegExp }> = {
-  date: { names: ['date', 'booking date', 'transaction date', 'posting date', 'posted', 'buchungstag', 'buchungsdatum', 'datum', 'fecha', 'date operation'], like: /date|datum|fecha|booked|posted/ },
-  amount: { names: ['amount', 'betrag', 'importe', 'montant', 'value'], like: /amount|betrag|importe|montant|sum/ },
-  debit: { names: ['debit', 'withdrawal', 'withdrawals', 'paid out', 'money out', 'soll'], like: /debit|withdraw|paid out|money out|soll|outflow/ },
-  credit: { names: ['credit', 'deposit', 'deposits', 'paid in', 'money in', 'haben'], like: /credit|deposit|paid in|money in|haben|inflow/ },
-  description: { names: ['description', 'details', 'memo', 'narrative', 'text', 'verwendungszweck', 'buchungstext', 'purpose'], like: /descr|detail|memo|narrat|text|purpose|zweck/ },
-  reference: { names: ['reference', 'ref', 'payment reference', 'referenz'], like: /ref/ },
-  counterparty: { names: ['counterparty', 'name', 'payee', 'payer', 'beneficiary', 'counterparty name', 'auftraggeber', 'empfänger', 'zahlungspflichtiger'], like: /name|payee|payer|beneficiar|counterpart|auftraggeber|empf/ },
-  id: { names: ['transaction id', 'id', 'fitid', 'bank id'], like: /transaction id|fitid/ },
-  currency: { names: ['currency', 'währung', 'waehrung', 'ccy'], like: /currenc|währung|waehrung|ccy/ },
+/** Looser patterns than the names the server recognises, for guesses the person confirms. */
+const likelyHeaders: Record<MappableField, RegExp> = {
+  date: /date|datum|fecha|booked|posted/,
+  amount: /amount|betrag|importe|montant|sum/,
+  debit: /debit|withdraw|paid out|money out|soll|outflow/,
+  credit: /credit|deposit|paid in|money in|haben|inflow/,
+  description: /descr|detail|memo|narrat|text|purpose|zweck/,
+  reference: /ref/,
+  counterparty: /name|payee|payer|beneficiar|counterpart|auftraggeber|empf/,
+  id: /transaction id|fitid/,
+  currency: /currenc|währung|waehrung|ccy/,
 };
-
-const key = (name: string): string => name.trim().toLowerCase().replace(/\s+/g, ' ');
-const headerSearch = 30;
+const knownNames = knownHeaders as Record<MappableField, readonly string[]>;
 
 /**
  * The header row and the lines after it. Banks print account details above the header: the
@@ -88,7 +65,7 @@ export async function readCsvSheet(text: string, delimiter: string): Promise<Csv
   const searched = rows.slice(0, headerSearch);
   if (searched.length === 0) throw new Error('The file is empty.');
   const widest = Math.max(...searched.map((row) => row.filter((cell) => cell !== '').length));
-  let index = searched.findIndex((row) => row.some((cell) => knownHeaders.date.names.includes(key(cell))));
+  let index = searched.findIndex((row) => row.some((cell) => knownNames.date.includes(key(cell))));
   if (index === -1) index = searched.findIndex((row) => row.filter((cell) => cell !== '').length === widest);
   const headerRow = searched[index] ?? [];
   const kept = headerRow.map((name, i) => ({ name, i })).filter((c) => c.name !== '');
@@ -115,8 +92,8 @@ export function guessMapping(header: string[]): Partial<Record<MappableField, st
     mapping[field] = found;
     used.add(found);
   };
-  for (const field of mappableFields) take(field, (k) => knownHeaders[field].names.includes(k));
-  for (const field of mappableFields) take(field, (k) => knownHeaders[field].like.test(k));
+  for (const field of mappableFields) take(field, (k) => knownNames[field].includes(k));
+  for (const field of mappableFields) take(field, (k) => likelyHeaders[field].test(k));
   // A file has either one signed amount, or money out and money in apart.
   if (mapping.amount !== undefined && (mapping.debit !== undefined || mapping.credit !== undefined)) {
     if (mapping.debit !== undefined && mapping.credit !== undefined) delete mapping.amount;

@@ -7,6 +7,7 @@
 import { parse } from 'csv-parse/sync';
 import { fileError, mappingFields, normalizeAccount, type CsvMapping, type MappingField, type ParsedStatement, type ParsedTransaction } from './types.ts';
 import { currencyCode, isDateFormat, parseBankAmount, parseBankDate } from './values.ts';
+import { guessDelimiter, headerKey as key, headerSearchRows as maxHeaderSearch, knownHeaders } from './sniff.ts';
 
 export interface CsvOptions {
   account: string;
@@ -15,20 +16,6 @@ export interface CsvOptions {
   mapping: CsvMapping;
 }
 
-/** Column names recognised when no mapping names a field (lower case). */
-const knownHeaders: Record<MappingField, string[]> = {
-  date: ['date', 'booking date', 'transaction date', 'posting date', 'posted', 'buchungstag', 'buchungsdatum', 'datum', 'fecha', 'date operation'],
-  amount: ['amount', 'betrag', 'importe', 'montant', 'value'],
-  debit: ['debit', 'withdrawal', 'withdrawals', 'paid out', 'money out', 'soll'],
-  credit: ['credit', 'deposit', 'deposits', 'paid in', 'money in', 'haben'],
-  description: ['description', 'details', 'memo', 'narrative', 'text', 'verwendungszweck', 'buchungstext', 'purpose'],
-  reference: ['reference', 'ref', 'payment reference', 'referenz'],
-  counterparty: ['counterparty', 'name', 'payee', 'payer', 'beneficiary', 'counterparty name', 'auftraggeber', 'empfänger', 'zahlungspflichtiger'],
-  id: ['transaction id', 'id', 'fitid', 'bank id'],
-  currency: ['currency', 'währung', 'waehrung', 'ccy'],
-};
-
-const maxHeaderSearch = 30;
 
 export function parseCsvStatement(content: string, options: CsvOptions): ParsedStatement {
   const mapping = options.mapping;
@@ -114,8 +101,6 @@ interface Header {
   names: Partial<Record<MappingField, string>>;
 }
 
-const key = (name: string): string => name.trim().toLowerCase().replace(/\s+/g, ' ');
-
 function findHeader(rows: { record: string[]; info: { lines: number } }[], mapping: CsvMapping): Header {
   const mapped = mappingFields.filter((field) => mapping[field] !== undefined);
   const searched = rows.slice(0, maxHeaderSearch);
@@ -164,24 +149,4 @@ function findHeader(rows: { record: string[]; info: { lines: number } }[], mappi
   if (missing.length === 0) throw fileError(best.row.info.lines, `the header has no date column the mapping names or OpsLoop knows (it has: ${header.join(', ')}); map one: date=<column>`);
   const list = missing.map((field) => `"${mapping[field] as string}" (${field})`).join(', ');
   throw fileError(best.row.info.lines, `the mapped column${missing.length === 1 ? '' : 's'} ${list} ${missing.length === 1 ? 'is' : 'are'} not in the CSV header (it has: ${header.join(', ')})`);
-}
-
-/** The delimiter the first lines use most, counted outside quotes. */
-export function guessDelimiter(content: string): string {
-  const sample = content.split(/\r?\n/).slice(0, 10).join('\n');
-  let best = ',';
-  let bestCount = 0;
-  for (const candidate of [',', ';', '\t', '|']) {
-    let count = 0;
-    let quoted = false;
-    for (const char of sample) {
-      if (char === '"') quoted = !quoted;
-      else if (!quoted && char === candidate) count += 1;
-    }
-    if (count > bestCount) {
-      best = candidate;
-      bestCount = count;
-    }
-  }
-  return best;
 }

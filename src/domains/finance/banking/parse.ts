@@ -5,6 +5,7 @@ import { parseCsvStatement } from './csv.ts';
 import { parseOfxStatement } from './ofx.ts';
 import { fileError, normalizeAccount, statementFormats, StatementFormat, type CsvMapping, type ParsedStatement } from './types.ts';
 import { currencyCode } from './values.ts';
+import { sniffFormat } from './sniff.ts';
 
 export interface ParseOptions {
   /** csv, ofx or camt053; guessed from the file name and content when absent */
@@ -18,14 +19,9 @@ export interface ParseOptions {
   mapping?: CsvMapping;
 }
 
-/** The format of a statement: from `format`, else the file's extension, else its content. */
+/** The format of a statement: from the file's extension, else its content. */
 export function guessFormat(content: string, fileName?: string): StatementFormat {
-  const extension = fileName?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
-  const head = content.slice(0, 4000);
-  if (extension === 'ofx' || extension === 'qfx' || /^\s*(\ufeff)?OFXHEADER|<OFX>/i.test(head)) return StatementFormat.ofx;
-  if (/camt\.053|<(\w+:)?BkToCstmrStmt[\s>]/.test(head)) return StatementFormat.camt053;
-  if (extension === 'xml') return StatementFormat.camt053;
-  return StatementFormat.csv;
+  return sniffFormat(content, fileName);
 }
 
 /** Parses a statement's text. A bad file throws BANK_STATEMENT_INVALID naming the problem and its line. */
