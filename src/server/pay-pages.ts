@@ -33,7 +33,8 @@ function facts(view: PayPage): string {
   const rows: [string, string][] = [];
   if (view.state === 'payable') rows.push(['Amount due', `<strong>${escape(view.due)}</strong>`]);
   rows.push(['Invoice total', escape(`${doc.total} ${doc.currency}`)]);
-  if (doc.paid !== doc.total && /[1-9]/.test(doc.paid)) rows.push(['Paid so far', escape(`${doc.paid} ${doc.currency}`)]);
+  if (view.credited !== null) rows.push(['Credited', escape(view.credited)]);
+  if (view.paidSoFar !== null && doc.paid !== doc.total) rows.push(['Paid so far', escape(view.paidSoFar)]);
   if (doc.dueDate !== null) rows.push(['Due date', escape(doc.dueDate)]);
   rows.push(['Status', escape(statusLabels[doc.status] ?? doc.status.replace('_', ' '))]);
   return `<table>${rows.map(([label, value]) => `<tr><th>${label}</th><td>${value}</td></tr>`).join('')}</table>`;

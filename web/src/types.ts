@@ -184,6 +184,7 @@ export interface BusinessDocument {
   taxTotal: string;
   total: string;
   paid: string;
+  credited?: string;
 }
 
 export interface Draft {
@@ -384,4 +385,64 @@ export interface Reconciliation {
   applied: AppliedBankMatch[];
   proposed: ProposedBankMatch[];
   unmatched: number;
+}
+
+/** Where a setting in force comes from; null when nothing sets it. */
+export type SettingSource = 'settings' | 'environment' | null;
+
+export type MailSecurity = 'starttls' | 'tls' | 'none';
+
+/** The outgoing mail server in force (never the password). */
+export interface MailView {
+  configured: boolean;
+  host: string | null;
+  port: number | null;
+  security: MailSecurity | null;
+  username: string | null;
+  passwordSet: boolean;
+  from: string | null;
+  fromName: string | null;
+  sources: Record<'host' | 'port' | 'security' | 'username' | 'password' | 'from' | 'fromName', SettingSource>;
+}
+
+/** GET/PUT /api/settings/mail. */
+export interface MailSettings {
+  mail: MailView;
+  stored: { host?: string; port?: number; security?: MailSecurity; username?: string; from?: string; fromName?: string; passwordSet: boolean };
+  environment: MailView;
+  /** the stored settings could not be read */
+  problem: string | null;
+}
+
+/** POST /api/settings/mail/test. */
+export interface MailTestResult {
+  sent: { to: string; server: string; response: string; accepted: string[]; rejected: string[]; latencyMs: number };
+}
+
+export type AiProviderKind = 'builtin' | 'openai';
+
+/** The AI provider in force (never the API key). */
+export interface AiView {
+  provider: AiProviderKind;
+  baseUrl: string | null;
+  model: string | null;
+  apiKeySet: boolean;
+  timeoutMs: number | null;
+  priceInputPerMTok: number | null;
+  priceOutputPerMTok: number | null;
+  sources: Record<'provider' | 'baseUrl' | 'model' | 'apiKey' | 'timeoutMs' | 'priceInputPerMTok' | 'priceOutputPerMTok', SettingSource>;
+  /** why it cannot be used (skills then use the built-in models) */
+  problem: string | null;
+}
+
+/** GET/PUT /api/settings/ai. */
+export interface AiSettings {
+  ai: AiView;
+  stored: { provider?: AiProviderKind; baseUrl?: string; model?: string; timeoutMs?: number; priceInputPerMTok?: number; priceOutputPerMTok?: number; apiKeySet: boolean };
+  environment: AiView;
+}
+
+/** POST /api/settings/ai/test. */
+export interface AiTestResult {
+  result: { provider: 'openai'; baseUrl: string; model: string; answer: string; latencyMs: number; usage: { promptTokens: number; completionTokens: number; costMicros: number } };
 }

@@ -12,11 +12,13 @@ import type { CounterpartiesTable } from '../../data/schema.ts';
 import { appendAudit } from '../../governance/index.ts';
 import { formatMinor, isCurrency } from '../../ai/draft/money/index.ts';
 import type { Queryable } from '../../workflow/store/runs.ts';
-import { getDocument, type DocumentView } from './documents.ts';
+import { creditNoteMethod, getDocument, type DocumentView } from './document-records.ts';
 import { parseCadence } from './reminders.ts';
 
 /** Invoices that still wait for money. */
 const openStatuses = ['sent', 'partially_paid', 'overdue'];
+/** Credit notes that are not issued (or no longer count). */
+const issuedNot = ['draft', 'awaiting_approval', 'void'];
 
 export interface ClientView {
   id: string;
@@ -32,8 +34,10 @@ export interface ClientView {
   /** days relative to the due date, e.g. "-3,0,7,14,30"; null: the business's cadence */
   reminderCadence: string | null;
   notes: string | null;
-  /** what open invoices (sent, partially paid, overdue) still owe, per currency */
+  /** what open invoices (sent, partially paid, overdue) still owe, per currency, after payments and credit notes applied */
   openBalance: { currency: string; amount: string }[];
+  /** the client's credit, per currency: what issued credit notes left over after settling their invoices (refund due) */
+  credit: { currency: string; amount: string }[];
   /** invoices that are not void */
   invoiceCount: number;
   lastInvoiceDate: string | null;
@@ -48,6 +52,15 @@ interface Activity {
   invoiceCount: number;
   lastInvoiceDate: string | null;
   open: Map<string, bigint>;
+  credit: Map<string, bigint>;
+}
+
+/** Per currency, the non-zero amounts, sorted by currency. */
+function amounts(byCurrency: Map<string, bigint> | undefined): { currency: string; amount: string }[] {
+  return [...(byCurrency ?? new Map<string, bigint>()).entries()]
+    .filter(([, minor]) => minor !== 0n)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, minor]) => ({ currency, amount: formatMinor(minor, currency) }));
 }
 
 function toView(row: ClientRow, activity: Activity | undefined): ClientView {
@@ -62,10 +75,8 @@ function toView(row: ClientRow, activity: Activity | undefined): ClientView {
     paymentTermsDays: row.payment_terms_days === null ? null : Number(row.payment_terms_days),
     reminderCadence: row.reminder_cadence,
     notes: row.notes,
-    openBalance: [...(activity?.open ?? new Map<string, bigint>()).entries()]
-      .filter(([, minor]) => minor !== 0n)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([currency, minor]) => ({ currency, amount: formatMinor(minor, currency) })),
+    openBalance: amounts(activity?.open),
+    credit: amounts(activity?.credit),
     invoiceCount: activity?.invoiceCount ?? 0,
     lastInvoiceDate: activity?.lastInvoiceDate ?? null,
     createdAt: Number(row.created_at),
@@ -87,16 +98,32 @@ async function activityOf(db: Queryable, clientId?: string): Promise<Map<string,
     .where('kind', '=', 'invoice')
     .where('status', 'in', openStatuses)
     .groupBy(['counterparty_id', 'currency']);
+  // Issued credit notes, and what of each was applied to an invoice (payments of method credit_note).
+  let credits = db
+    .selectFrom('documents')
+    .select(({ fn }) => ['counterparty_id', 'currency', fn.sum<number>('total_minor').as('total')])
+    .where('kind', '=', 'credit_note')
+    .where('status', 'not in', issuedNot)
+    .groupBy(['counterparty_id', 'currency']);
+  let applied = db
+    .selectFrom('payments')
+    .innerJoin('documents', (join) => join.onRef('documents.number', '=', 'payments.reference').on('documents.kind', '=', 'credit_note'))
+    .select(({ fn }) => ['documents.counterparty_id', 'documents.currency', fn.sum<number>('payments.amount_minor').as('applied')])
+    .where('payments.method', '=', creditNoteMethod)
+    .where('documents.status', 'not in', issuedNot)
+    .groupBy(['documents.counterparty_id', 'documents.currency']);
   if (clientId !== undefined) {
     invoices = invoices.where('counterparty_id', '=', clientId);
     open = open.where('counterparty_id', '=', clientId);
+    credits = credits.where('counterparty_id', '=', clientId);
+    applied = applied.where('documents.counterparty_id', '=', clientId);
   }
-  const [counted, owed] = await Promise.all([invoices.execute(), open.execute()]);
+  const [counted, owed, credited, used] = await Promise.all([invoices.execute(), open.execute(), credits.execute(), applied.execute()]);
   const byClient = new Map<string, Activity>();
   const entry = (id: string): Activity => {
     let activity = byClient.get(id);
     if (activity === undefined) {
-      activity = { invoiceCount: 0, lastInvoiceDate: null, open: new Map() };
+      activity = { invoiceCount: 0, lastInvoiceDate: null, open: new Map(), credit: new Map() };
       byClient.set(id, activity);
     }
     return activity;
@@ -107,6 +134,11 @@ async function activityOf(db: Queryable, clientId?: string): Promise<Map<string,
     activity.lastInvoiceDate = row.last;
   }
   for (const row of owed) entry(row.counterparty_id).open.set(row.currency, BigInt(row.owed ?? 0));
+  for (const row of credited) entry(row.counterparty_id).credit.set(row.currency, BigInt(row.total ?? 0));
+  for (const row of used) {
+    const credit = entry(row.counterparty_id).credit;
+    credit.set(row.currency, (credit.get(row.currency) ?? 0n) - BigInt(row.applied ?? 0));
+  }
   return byClient;
 }
 

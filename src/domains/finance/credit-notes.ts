@@ -8,6 +8,9 @@
  * the net price whose net + tax comes back to the amount exactly; when no net price in whole
  * minor units does (tax rounding skips some amounts), or the invoice mixes rates, the line is
  * untaxed, so the credit note's total is always exactly the amount asked for.
+ *
+ * Issuing the credit note (it is sent) settles the invoice up to what it still owes then; the rest
+ * is the client's credit (see credit-allocations.ts).
  */
 import { z } from 'zod';
 import { ConflictError, ValidationError } from '../../core/errors.ts';

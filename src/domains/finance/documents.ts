@@ -3,36 +3,21 @@
  * (integer minor units), never typed; every change goes through a function that also writes
  * the audit entry, in the same transaction.
  */
-import { NotFoundError, ValidationError } from '../../core/errors.ts';
+import { ValidationError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import type { Dialect } from '../../data/dialect.ts';
 import { appendAudit } from '../../governance/index.ts';
-import { computeTotals, formatMinor, parseDecimalToMinor } from '../../ai/draft/money/index.ts';
+import { computeTotals, parseDecimalToMinor } from '../../ai/draft/money/index.ts';
 import type { DraftDocument } from '../../ai/draft/index.ts';
 import { normalizeCounterpartyName } from '../../ai/flag/index.ts';
 import type { Queryable } from '../../workflow/store/runs.ts';
-import { emitEvent } from '../../workflow/events.ts';
 import type { EngineHooks } from '../../workflow/hooks.ts';
 import { takeNumber } from './numbering.ts';
-import { assertTransition, DocumentStatus, type DocumentKind } from './status.ts';
+import { assertTransition, DocumentStatus } from './status.ts';
+import { announceStatus, getDocument, lockDocument, type DocumentView } from './document-records.ts';
+import { applyCreditNote, assertNoCreditApplied, removeCreditNote } from './credit-allocations.ts';
 
-export interface DocumentView {
-  id: string;
-  kind: DocumentKind;
-  number: string;
-  status: DocumentStatus;
-  client: { id: string; name: string };
-  currency: string;
-  issueDate: string;
-  dueDate: string | null;
-  validUntil: string | null;
-  reference: string | null;
-  lines: { description: string; quantity: string; unit: string | null; unitPrice: string; taxRate: string | null; amount: string }[];
-  subtotal: string;
-  taxTotal: string;
-  total: string;
-  paid: string;
-}
+export { announceStatus, getDocument, type DocumentView };
 
 /** Finds a client by name (case, punctuation and legal suffixes ignored) or creates it. */
 export async function findOrCreateClient(tx: Queryable, name: string, now: number): Promise<{ id: string; name: string; created: boolean }> {
@@ -113,36 +98,6 @@ export async function createDraftDocument(tx: Queryable, draft: DraftDocument, o
   return view;
 }
 
-export async function getDocument(db: Queryable, idOrNumber: string): Promise<DocumentView> {
-  const row = await db
-    .selectFrom('documents')
-    .innerJoin('counterparties', 'counterparties.id', 'documents.counterparty_id')
-    .selectAll('documents')
-    .select(['counterparties.name as client_name'])
-    .where((eb) => eb.or([eb('documents.id', '=', idOrNumber), eb('documents.number', '=', idOrNumber)]))
-    .executeTakeFirst();
-  if (row === undefined) throw new NotFoundError('DOCUMENT_NOT_FOUND', `There is no document ${idOrNumber}`);
-  const lines = await db.selectFrom('document_lines').selectAll().where('document_id', '=', row.id).orderBy('idx').execute();
-  const money = (minor: number): string => formatMinor(BigInt(minor), row.currency);
-  return {
-    id: row.id,
-    kind: row.kind as DocumentKind,
-    number: row.number,
-    status: row.status as DocumentStatus,
-    client: { id: row.counterparty_id, name: row.client_name },
-    currency: row.currency,
-    issueDate: row.issue_date,
-    dueDate: row.due_date,
-    validUntil: row.valid_until,
-    reference: row.reference,
-    lines: lines.map((l) => ({ description: l.description, quantity: l.quantity, unit: l.unit, unitPrice: money(l.unit_price_minor), taxRate: l.tax_rate, amount: money(l.amount_minor) })),
-    subtotal: money(row.subtotal_minor),
-    taxTotal: money(row.tax_minor),
-    total: money(row.total_minor),
-    paid: money(row.paid_minor),
-  };
-}
-
 export async function listDocuments(db: Queryable, filter: { status?: string; kind?: string; limit?: number } = {}): Promise<DocumentView[]> {
   let query = db.selectFrom('documents').select('id').orderBy('created_at', 'desc').limit(Math.min(filter.limit ?? 100, 500));
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
@@ -151,28 +106,31 @@ export async function listDocuments(db: Queryable, filter: { status?: string; ki
   return Promise.all(ids.map((r) => getDocument(db, r.id)));
 }
 
-/** Moves a document to another status, checked against the status rules, audited with before/after. */
 /**
  * The one way a document's status changes: checked against the rules, audited, and announced as
  * `document.status_changed` (key: the number) in the same transaction, so a run waiting on the
- * document (the reminder loop) wakes the moment it is paid or voided.
+ * document (the reminder loop) wakes the moment it is paid or voided. A credit note that is issued
+ * settles the invoice it credits, and one that is voided takes that back (credit-allocations.ts);
+ * an invoice with credit applied cannot be voided.
  */
 export async function changeStatus(tx: Queryable, dialect: Dialect, idOrNumber: string, to: DocumentStatus, actor: string, now: number, hooks: EngineHooks): Promise<DocumentView> {
+  await lockDocument(tx, dialect, idOrNumber);
   const before = await getDocument(tx, idOrNumber);
   assertTransition(before.kind, before.status, to, before.number);
+  if (before.kind === 'invoice' && to === 'void') await assertNoCreditApplied(tx, dialect, before);
   await tx
     .updateTable('documents')
     .set({ status: to, updated_at: now, ...(to === 'sent' ? { sent_at: now } : {}) })
     .where('id', '=', before.id)
     .execute();
   await appendAudit(tx, dialect, [{ actor, action: 'record.changed', subjectType: 'document', subjectId: before.id, data: { before: { status: before.status }, after: { status: to } } }], now);
-  const after = { ...before, status: to };
+  let after = await getDocument(tx, before.id);
   await announceStatus(tx, dialect, before.status, after, actor, now, hooks);
+  if (before.kind === 'credit_note') {
+    const issued = to === 'sent' && (before.status === 'draft' || before.status === 'awaiting_approval');
+    if (issued) await applyCreditNote(tx, { dialect, hooks }, after, actor, now);
+    if (to === 'void') await removeCreditNote(tx, { dialect, hooks }, after, actor, now);
+    if (issued || to === 'void') after = await getDocument(tx, before.id);
+  }
   return after;
-}
-
-/** Emits `document.status_changed` for a document that moved from `from` to its current status. */
-export async function announceStatus(tx: Queryable, dialect: Dialect, from: DocumentStatus, document: DocumentView, actor: string, now: number, hooks: EngineHooks): Promise<void> {
-  const payload = { number: document.number, kind: document.kind, from, to: document.status, total: document.total, paid: document.paid, currency: document.currency };
-  await emitEvent(tx, dialect, { name: 'document.status_changed', key: document.number, payload, source: actor }, now, hooks);
 }

@@ -10,7 +10,7 @@ export { registerFinance, type FinanceSettings } from './actions.ts';
 export { documentByToken, publicToken, respondToQuote } from './acceptance.ts';
 export { recordPayment, paymentInput, type PaymentInput } from './payments.ts';
 export { PayLinks, payLink, paySettings, businessProfile, invoiceByPayToken, type PayPage, type PaySettings, type PaymentProvider, type PaymentInstructions, type WebhookOutcome, type CheckoutOutcome } from './paylinks/index.ts';
-export { ageReceivables, ageingBuckets, bucketOf, creditSales, daysSalesOutstanding, receivablesReport, type AgeingBucket, type CurrencyReceivables, type ReceivableInvoice, type ReceivablesReport } from './receivables.ts';
+export { ageReceivables, ageingBuckets, bucketOf, creditSales, daysSalesOutstanding, receivablesReport, type AgeingBucket, type CurrencyReceivables, type IssuedCredit, type ReceivableInvoice, type ReceivablesReport } from './receivables.ts';
 export { RecurringInvoices, recurringWorkflowId, templateInput, type PeriodView, type StartedPeriod, type TemplateInput, type TemplateView } from './recurring/index.ts';
 export { flagFinanceDocument, recordDocumentFile, type FinanceFlags, type FlagFinanceOptions } from './flags.ts';
 export * from './banking/index.ts';

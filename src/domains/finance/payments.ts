@@ -2,6 +2,9 @@
  * Getting paid: a payment recorded against an invoice moves it to partially paid or paid, is
  * audited, and emits `payment.received` (correlation key: the invoice number) in the same
  * transaction — so a run waiting for that payment wakes up, and nothing is recorded half-way.
+ * The invoice's row is locked first (PostgreSQL), so a payment and a credit note applied at the
+ * same moment never both count against the same amount due. Credit notes settle invoices too
+ * (credit-allocations.ts), as `payments` rows of method `credit_note`, without `payment.received`.
  */
 import { z } from 'zod';
 import { ConflictError, ValidationError } from '../../core/errors.ts';
@@ -11,8 +14,8 @@ import { appendAudit } from '../../governance/index.ts';
 import { formatMinor, parseDecimalToMinor } from '../../ai/draft/money/index.ts';
 import { emitEvent, type EngineHooks } from '../../workflow/index.ts';
 import type { Queryable } from '../../workflow/store/runs.ts';
-import { announceStatus, getDocument, type DocumentView } from './documents.ts';
-import { assertTransition } from './status.ts';
+import { announceStatus, getDocument, lockDocument, type DocumentView } from './document-records.ts';
+import { assertTransition, settledStatus } from './status.ts';
 
 export const paymentInput = z
   .object({
@@ -38,6 +41,7 @@ export async function recordPayment(
     throw new ValidationError('PAYMENT_INVALID', `Payment ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, { details: { path: issue?.path.join('.') } });
   }
   const input = parsed.data;
+  await lockDocument(tx, deps.dialect, idOrNumber);
   const before = await getDocument(tx, idOrNumber);
   if (before.kind !== 'invoice') throw new ConflictError('PAYMENT_NOT_AN_INVOICE', `${before.number} is a ${before.kind.replace('_', ' ')}; payments are recorded against invoices`);
   let amount: bigint;
@@ -52,8 +56,9 @@ export async function recordPayment(
   if (paid > total) {
     throw new ConflictError('PAYMENT_TOO_MUCH', `${before.number} has ${formatMinor(total - paid + amount, before.currency)} ${before.currency} left to pay; ${input.amount} is more than that`);
   }
-  const status = paid === total ? 'paid' : 'partially_paid';
-  assertTransition(before.kind, before.status, status, before.number);
+  const status = settledStatus(total, paid);
+  // A second partial payment keeps the status: only a change is checked against the rules.
+  if (status !== before.status) assertTransition(before.kind, before.status, status, before.number);
   const id = newId();
   await tx.insertInto('payments').values({ id, document_id: before.id, amount_minor: Number(amount), currency: before.currency, paid_on: input.paidOn, method: input.method, reference: input.reference ?? null, created_at: now }).execute();
   await tx.updateTable('documents').set({ paid_minor: Number(paid), status, updated_at: now }).where('id', '=', before.id).execute();

@@ -5,7 +5,9 @@
  *   finance.status         a status change (e.g. back to draft when a person rejects)
  *   finance.reminder-plan  when the next payment reminder is due (or why there is none)
  *   finance.remind         sends the reminder that is due (at most one; see reminders.ts)
- *   finance.receipt        thanks the client for a paid invoice, with the invoice attached
+ *   finance.settlement     how a paid invoice was settled in the end: by a payment or by a credit note
+ *   finance.receipt        thanks the client for a paid invoice, with the invoice attached (never
+ *                          for one a credit note settled: no money came in to thank anyone for)
  * Emails are outbox effects: rendered and sent after the step commits, once.
  */
 import { z } from 'zod';
@@ -16,6 +18,8 @@ import type { Registry } from '../../workflow/registry.ts';
 import type { Queryable } from '../../workflow/store/runs.ts';
 import type { EngineHooks } from '../../workflow/hooks.ts';
 import { changeStatus, getDocument } from './documents.ts';
+import { creditNoteMethod } from './document-records.ts';
+import { formatMinor, parseDecimalToMinor } from '../../ai/draft/money/index.ts';
 import { planReminder, reminderText, sendDueReminder, type ReminderEmail, type ReminderPlan, type ReminderSettings, type SentReminder } from './reminders.ts';
 import { renderPdf } from './service.ts';
 import type { BusinessSource } from './settings.ts';
@@ -53,6 +57,35 @@ const documentInput = z.object({ document: z.string().min(1) }).strict();
 const mailInput = z.object({ document: z.string().min(1), to: z.email() }).strict();
 const reminderEmail = z.object({ documentId: z.string(), to: z.email(), offsetDays: z.number().int(), amountDue: z.string() }).strict();
 const receiptEmail = z.object({ documentId: z.string(), to: z.email() }).strict();
+
+export interface Settlement {
+  number: string;
+  status: string;
+  /** what settled the invoice last: money (`payment`) or a credit note; null when nothing has */
+  settledBy: 'payment' | 'credit_note' | null;
+  /** the credit note, when one settled it last */
+  creditNote: string | null;
+  /** money received and credit applied, decimal strings */
+  received: string;
+  credited: string;
+}
+
+/** How an invoice was settled last (payment or credit note) and how much of each it had. */
+async function settlementOf(tx: Queryable, idOrNumber: string): Promise<Settlement> {
+  const document = await getDocument(tx, idOrNumber);
+  const last = await tx.selectFrom('payments').select(['method', 'reference']).where('document_id', '=', document.id).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const credited = parseDecimalToMinor(document.credited, document.currency);
+  const received = parseDecimalToMinor(document.paid, document.currency) - credited;
+  const byCredit = last?.method === creditNoteMethod;
+  return {
+    number: document.number,
+    status: document.status,
+    settledBy: last === undefined ? null : byCredit ? 'credit_note' : 'payment',
+    creditNote: byCredit ? (last.reference ?? null) : null,
+    received: formatMinor(received, document.currency),
+    credited: document.credited,
+  };
+}
 
 /** Has this client had an invoice before (sent, paid or on its way to it), other than this one? */
 async function isNewClient(tx: Queryable, clientId: string, documentId: string): Promise<boolean> {
@@ -125,15 +158,25 @@ export function registerPlaybookActions(registry: Registry, database: Database, 
       sendDueReminder(ctx.tx, { dialect: database.dialect, hooks: settings.hooks, effect: (payload) => ctx.effect('finance.reminder-email', payload) }, input.document, input.to, settings.reminders, `run:${ctx.runId}`, ctx.now()),
   });
 
-  registry.registerAction<z.infer<typeof mailInput>, { number: string; sent: boolean; emailOutboxId: string | null }>({
+  registry.registerAction<z.infer<typeof documentInput>, Settlement>({
+    name: 'finance.settlement',
+    description: 'How an invoice was settled in the end: by a payment or by a credit note.',
+    input: documentInput,
+    run: (input, ctx) => settlementOf(ctx.tx, input.document),
+  });
+
+  registry.registerAction<z.infer<typeof mailInput>, { number: string; sent: boolean; emailOutboxId: string | null; reason: string }>({
     name: 'finance.receipt',
-    description: 'Emails the client a receipt for a paid invoice.',
+    description: 'Emails the client a receipt for a paid invoice (not for one a credit note settled).',
     input: mailInput,
     run: async (input, ctx) => {
-      const document = await getDocument(ctx.tx, input.document);
-      if (document.status !== 'paid') throw new ValidationError('RECEIPT_NOT_PAID', `${document.number} is ${document.status}; a receipt goes out once it is paid`);
-      const emailOutboxId = ctx.effect('finance.receipt-email', { documentId: document.id, to: input.to });
-      return { number: document.number, sent: true, emailOutboxId };
+      const settlement = await settlementOf(ctx.tx, input.document);
+      if (settlement.status !== 'paid') throw new ValidationError('RECEIPT_NOT_PAID', `${settlement.number} is ${settlement.status}; a receipt goes out once it is paid`);
+      // A playbook installed before credit notes settled invoices still comes here: send nothing.
+      if (settlement.settledBy === 'credit_note') return { number: settlement.number, sent: false, emailOutboxId: null, reason: `settled by credit note ${settlement.creditNote ?? ''}: no payment to thank for`.trim() };
+      const { id } = await getDocument(ctx.tx, settlement.number);
+      const emailOutboxId = ctx.effect('finance.receipt-email', { documentId: id, to: input.to });
+      return { number: settlement.number, sent: true, emailOutboxId, reason: 'paid' };
     },
   });
 
@@ -157,7 +200,10 @@ export function registerPlaybookActions(registry: Registry, database: Database, 
       const payload = receiptEmail.parse(raw);
       const business = await settings.business.current();
       const { document, pdf } = await renderPdf(database.db, payload.documentId, business);
-      const text = [`Hello ${document.client.name},`, '', `Thank you: we received your payment of ${document.paid} ${document.currency} for invoice ${document.number}. It is now paid in full.`, '', 'Kind regards,', business.name].join('\n');
+      const credited = parseDecimalToMinor(document.credited, document.currency);
+      const received = formatMinor(parseDecimalToMinor(document.paid, document.currency) - credited, document.currency);
+      const settled = credited > 0n ? `With the credit of ${document.credited} ${document.currency}, it is now paid in full.` : 'It is now paid in full.';
+      const text = [`Hello ${document.client.name},`, '', `Thank you: we received your payment of ${received} ${document.currency} for invoice ${document.number}. ${settled}`, '', 'Kind regards,', business.name].join('\n');
       return settings.mailer.send({ to: payload.to, subject: `Receipt for invoice ${document.number} from ${business.name}`, text, attachments: [{ filename: `${document.number}.pdf`, content: pdf, contentType: 'application/pdf' }] }, delivery.idempotencyKey);
     },
   });

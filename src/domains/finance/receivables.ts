@@ -5,14 +5,16 @@
  * An invoice counts once it is issued (sent, partially paid, overdue or paid; not a draft, one
  * awaiting approval, or void) and its issue date is on or before the date. What it still owed on
  * that date is its total less the payments dated on or before it, so a report for a past date
- * is right even for invoices paid since. Days past due count from the due date (the issue date
- * when there is none): `current` is not yet due, then 1-30, 31-60, 61-90 and 90+ days late.
- * Credit notes are not linked to the invoices they correct yet, so they do not reduce it.
+ * is right even for invoices paid since. A credit note applied to an invoice is one of those
+ * payments (method `credit_note`, dated on the credit note's issue date), so credit reduces what
+ * is owed like money does. Days past due count from the due date (the issue date when there is
+ * none): `current` is not yet due, then 1-30, 31-60, 61-90 and 90+ days late.
  *
  * DSO uses the period-end method:
- *   DSO = receivables at the end of the period / credit sales in the period × days in the period
- * where credit sales are the totals of the invoices issued in the period (every invoice is a
- * sale on credit) and the period counts both its first and last day. No sales: no DSO (null).
+ *   DSO = receivables at the end of the period / net credit sales in the period × days in the period
+ * where net credit sales are the totals of the invoices issued in the period (every invoice is a
+ * sale on credit) less the credit notes issued in it, and the period counts both its first and
+ * last day. No sales: no DSO (null).
  */
 import { ValidationError } from '../../core/errors.ts';
 import { formatMinor } from '../../ai/draft/money/index.ts';
@@ -77,13 +79,22 @@ export function ageReceivables(invoices: readonly ReceivableInvoice[], asOf: str
   return [...byCurrency.values()].sort((a, b) => a.currency.localeCompare(b.currency));
 }
 
-/** Pure: invoice totals issued from `from` to `to` (both included), per currency. */
-export function creditSales(invoices: readonly ReceivableInvoice[], from: string, to: string): Map<string, bigint> {
+/** An issued credit note (not void), in minor units of its currency. */
+export interface IssuedCredit {
+  currency: string;
+  issueDate: string;
+  totalMinor: bigint;
+}
+
+/** Pure: invoice totals issued from `from` to `to` (both included) less the credit notes issued then, per currency. */
+export function creditSales(invoices: readonly ReceivableInvoice[], from: string, to: string, credits: readonly IssuedCredit[] = []): Map<string, bigint> {
   const sales = new Map<string, bigint>();
-  for (const invoice of invoices) {
-    if (invoice.issueDate < from || invoice.issueDate > to) continue;
-    sales.set(invoice.currency, (sales.get(invoice.currency) ?? 0n) + invoice.totalMinor);
-  }
+  const add = (document: { currency: string; issueDate: string }, minor: bigint): void => {
+    if (document.issueDate < from || document.issueDate > to) return;
+    sales.set(document.currency, (sales.get(document.currency) ?? 0n) + minor);
+  };
+  for (const invoice of invoices) add(invoice, invoice.totalMinor);
+  for (const credit of credits) add(credit, -credit.totalMinor);
   return sales;
 }
 
@@ -135,6 +146,18 @@ export async function loadReceivableInvoices(db: Queryable, asOf: string): Promi
   return rows.map((r) => ({ currency: r.currency, issueDate: r.issue_date, dueDate: r.due_date, totalMinor: BigInt(r.total_minor), payments: byDocument.get(r.id) ?? [] }));
 }
 
+/** The credit notes issued (sent, not void) up to `asOf`. */
+export async function loadIssuedCredits(db: Queryable, asOf: string): Promise<IssuedCredit[]> {
+  const rows = await db
+    .selectFrom('documents')
+    .select(['currency', 'issue_date', 'total_minor'])
+    .where('kind', '=', 'credit_note')
+    .where('status', 'not in', ['draft', 'awaiting_approval', 'void'])
+    .where('issue_date', '<=', asOf)
+    .execute();
+  return rows.map((r) => ({ currency: r.currency, issueDate: r.issue_date, totalMinor: BigInt(r.total_minor) }));
+}
+
 /**
  * Receivables on `asOf` (the period's last day) aged by days past due, and DSO over `from`…`asOf`.
  *
@@ -150,9 +173,9 @@ export async function receivablesReport(db: Queryable, period: { from: string; a
     }
   }
   if (period.from > period.asOf) throw new ValidationError('REPORT_PERIOD_INVALID', `The period starts (${period.from}) after it ends (${period.asOf})`, { details: { path: 'from' } });
-  const invoices = await loadReceivableInvoices(db, period.asOf);
+  const [invoices, credits] = await Promise.all([loadReceivableInvoices(db, period.asOf), loadIssuedCredits(db, period.asOf)]);
   const days = dayNumber(period.asOf) - dayNumber(period.from) + 1;
-  const sales = creditSales(invoices, period.from, period.asOf);
+  const sales = creditSales(invoices, period.from, period.asOf, credits);
   const aged = new Map(ageReceivables(invoices, period.asOf).map((a) => [a.currency, a]));
   const currencies = [...new Set([...aged.keys(), ...sales.keys()])].sort();
   const byCurrency = currencies.map((currency): CurrencyReceivables => {

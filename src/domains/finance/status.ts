@@ -8,6 +8,11 @@
  *   overdue -> partially_paid | paid
  *   draft | awaiting_approval | sent | overdue -> void   (cancelled; the number stays used)
  * Quotes and estimates: draft -> sent -> accepted | declined | expired (and void).
+ *
+ * Settling an invoice (a payment, or a credit note applied to it) moves it to partially paid or
+ * paid (`settledStatus`). Only one thing moves it back: voiding a credit note applied to it takes
+ * the credit off, and the invoice goes to what its amounts and dates say (`reopenedStatus`):
+ *   paid | partially_paid | overdue -> sent | partially_paid | overdue   (`assertReopen`)
  */
 import { ConflictError } from '../../core/errors.ts';
 import { DocumentKind } from '../../ai/draft/index.ts';
@@ -57,5 +62,30 @@ export function canTransition(kind: DocumentKind, from: DocumentStatus, to: Docu
 export function assertTransition(kind: DocumentKind, from: DocumentStatus, to: DocumentStatus, number: string): void {
   if (!canTransition(kind, from, to)) {
     throw new ConflictError('DOCUMENT_STATUS_CONFLICT', `${number} is ${from}; a ${kind.replace('_', ' ')} cannot go from ${from} to ${to}`, { details: { from, to } });
+  }
+}
+
+/** Pure: an invoice's status once `settledMinor` of its `totalMinor` is paid or credited. */
+export function settledStatus(totalMinor: bigint, settledMinor: bigint): 'paid' | 'partially_paid' {
+  return settledMinor >= totalMinor ? 'paid' : 'partially_paid';
+}
+
+/**
+ * Pure: an invoice's status after a credit was taken off it: paid if it still is, overdue when its
+ * due date is before `today`, partially paid when something is still settled, else sent.
+ */
+export function reopenedStatus(invoice: { totalMinor: bigint; settledMinor: bigint; dueDate: string | null; today: string }): 'paid' | 'partially_paid' | 'overdue' | 'sent' {
+  if (invoice.settledMinor >= invoice.totalMinor) return 'paid';
+  if (invoice.dueDate !== null && invoice.dueDate < invoice.today) return 'overdue';
+  return invoice.settledMinor > 0n ? 'partially_paid' : 'sent';
+}
+
+const reopenable = new Set<DocumentStatus>(['paid', 'partially_paid', 'overdue']);
+const reopenedTo = new Set<DocumentStatus>(['sent', 'partially_paid', 'overdue']);
+
+/** Moving an invoice back when a credit applied to it is voided; anything else is a conflict. */
+export function assertReopen(kind: DocumentKind, from: DocumentStatus, to: DocumentStatus, number: string): void {
+  if (kind !== 'invoice' || !reopenable.has(from) || !reopenedTo.has(to)) {
+    throw new ConflictError('DOCUMENT_STATUS_CONFLICT', `${number} is ${from}; taking a credit off cannot move a ${kind.replace('_', ' ')} to ${to}`, { details: { from, to } });
   }
 }

@@ -98,6 +98,27 @@ export function DocumentsScreen(): ReactNode {
   );
 }
 
+/**
+ * The Payment card. An invoice's `paid` counts credit notes applied to it too: money and credit
+ * show apart. A credit note shows how much of it settled its invoice and what is left for the client.
+ */
+function paymentFacts(d: BusinessDocument): [string, ReactNode][] {
+  const credited = Number(d.credited ?? 0);
+  const total: [string, ReactNode] = ['Total', formatMoney(d.total, d.currency)];
+  if (d.kind === 'credit_note') {
+    const invoice = d.reference ?? 'no invoice';
+    if (d.status === 'void') return [total, ['Applied', 'Nothing: it is void']];
+    if (d.status === 'draft' || d.status === 'awaiting_approval') return [total, ['Applies to', `${invoice}, when it is sent (up to what the invoice still owes)`]];
+    return [total, [`Applied to ${invoice}`, formatMoney(credited, d.currency)], ["Client's credit (refund due)", formatMoney(Number(d.total) - credited, d.currency)]];
+  }
+  return [
+    total,
+    ['Paid', formatMoney(Number(d.paid) - credited, d.currency)],
+    ...(credited > 0 ? [['Credited', formatMoney(credited, d.currency)] as [string, ReactNode]] : []),
+    ['Outstanding', formatMoney(Number(d.total) - Number(d.paid), d.currency)],
+  ];
+}
+
 export function DocumentScreen(props: { id: string }): ReactNode {
   const me = useMe();
   const doc = useResource((signal) => api<{ document: BusinessDocument }>(`/api/documents/${props.id}`, { signal }).then((r) => r.document), [props.id]);
@@ -175,14 +196,8 @@ export function DocumentScreen(props: { id: string }): ReactNode {
             <Card>
               <DocumentPreview doc={d} />
             </Card>
-            <Card title="Payment">
-              <Facts
-                items={[
-                  ['Total', formatMoney(d.total, d.currency)],
-                  ['Paid', formatMoney(d.paid, d.currency)],
-                  ['Outstanding', formatMoney(Number(d.total) - Number(d.paid), d.currency)],
-                ]}
-              />
+            <Card title={d.kind === 'credit_note' ? 'Credit' : 'Payment'}>
+              <Facts items={paymentFacts(d)} />
             </Card>
           </div>
           <PdfPreview id={d.id} title={`PDF of ${humanize(d.kind)} ${d.number}`} version={pdfVersion} />
@@ -261,7 +276,7 @@ function VoidDialog(props: { doc: BusinessDocument; onClose: () => void; onVoide
       <form onSubmit={submit}>
         <Notice tone="warn">
           <span>
-            This cannot be undone. {humanize(props.doc.kind)} {props.doc.number} stays in your records as void, its number stays used, and {props.doc.kind === 'invoice' ? 'no more reminders go out for it.' : 'it can no longer be sent or accepted.'}
+            This cannot be undone. {humanize(props.doc.kind)} {props.doc.number} stays in your records as void, its number stays used, and {props.doc.kind === 'invoice' ? 'no more reminders go out for it.' : props.doc.kind === 'credit_note' && Number(props.doc.credited ?? 0) > 0 ? `what it took off ${props.doc.reference ?? 'the invoice'} is owed again.` : 'it can no longer be sent or accepted.'}
           </span>
         </Notice>
         <Field label="Why is it void?" hint="Kept in the audit trail." error={fieldError(save.error, 'reason')}>
@@ -297,7 +312,7 @@ function CreditDialog(props: { doc: BusinessDocument; onClose: () => void; onCre
   return (
     <Dialog title={`Credit note for ${props.doc.number}`} open onClose={props.onClose}>
       <form onSubmit={submit}>
-        <p className="muted">A draft credit note for {props.doc.client.name}, referring to {props.doc.number}. Check it, then send it like any document.</p>
+        <p className="muted">A draft credit note for {props.doc.client.name}, referring to {props.doc.number}. Check it, then send it like any document: once sent, it comes off what {props.doc.number} still owes, and anything beyond that is the client's credit.</p>
         <Field label={`Amount to credit (${props.doc.currency}, tax included)`} hint={`At most the invoice total, ${formatMoney(props.doc.total, props.doc.currency)}, less earlier credit notes.`} error={amountError}>
           {(id, hint) => <input id={id} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} aria-describedby={hint} aria-invalid={amountError !== null || undefined} />}
         </Field>

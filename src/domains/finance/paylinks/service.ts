@@ -7,6 +7,7 @@ import type { Dialect } from '../../../data/dialect.ts';
 import type { Committer } from '../../../workflow/committer.ts';
 import type { EngineHooks } from '../../../workflow/index.ts';
 import type { Queryable } from '../../../workflow/store/runs.ts';
+import { parseDecimalToMinor } from '../../../ai/draft/money/index.ts';
 import type { DocumentView } from '../documents.ts';
 import type { BankDetails } from '../pdf/index.ts';
 import { startCheckout, type CheckoutOutcome } from './checkout.ts';
@@ -37,6 +38,10 @@ export interface PayPage {
   /** "600.00 USD" */
   due: string;
   dueMinor: bigint;
+  /** money received so far ("400.00 USD"), null when none */
+  paidSoFar: string | null;
+  /** what credit notes took off the invoice ("150.00 USD"), null when none */
+  credited: string | null;
   /** payable: sent, partially paid or overdue; settled: paid; closed: void or not yet sent */
   state: 'payable' | 'settled' | 'closed';
   /** bank transfer first, then card when it is set up */
@@ -70,6 +75,8 @@ export class PayLinks {
     const dueMinor = isPayable(document) ? await amountDueMinor(this.#d.db, document.id) : 0n;
     const state = isPayable(document) ? 'payable' : document.status === 'paid' ? 'settled' : 'closed';
     const business = this.#d.business === undefined ? null : await this.#d.business();
+    const creditedMinor = parseDecimalToMinor(document.credited, document.currency);
+    const receivedMinor = parseDecimalToMinor(document.paid, document.currency) - creditedMinor;
     const providers = business === null ? this.providers : [manualProvider(business), ...this.providers.slice(1)];
     return {
       businessName: business?.businessName ?? this.#d.settings.businessName,
@@ -77,6 +84,8 @@ export class PayLinks {
       document,
       due: money(dueMinor, document.currency),
       dueMinor,
+      paidSoFar: receivedMinor > 0n ? money(receivedMinor, document.currency) : null,
+      credited: creditedMinor > 0n ? money(creditedMinor, document.currency) : null,
       state,
       instructions: state === 'payable' ? providers.map((p) => p.describe(document, dueMinor)) : [],
       cardAvailable: this.stripe !== null,

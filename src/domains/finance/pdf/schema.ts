@@ -151,6 +151,7 @@ const documentSchema = z
       .optional()
       .transform((value) => value ?? []),
     amountPaid: optionalMoney,
+    amountCredited: optionalMoney,
     amountDue: optionalMoney,
     terms: optionalText(20_000), // full terms and conditions run to several pages
     notes: optionalText(4000),
@@ -172,7 +173,7 @@ const documentSchema = z
         ctx.addIssue({ code: 'custom', path, message: `has more decimal places than ${doc.currency} allows (${maxPlaces})` });
       }
     };
-    for (const field of ['subtotal', 'taxTotal', 'total', 'amountPaid', 'amountDue'] as const) check(doc[field], [field], digits);
+    for (const field of ['subtotal', 'taxTotal', 'total', 'amountPaid', 'amountCredited', 'amountDue'] as const) check(doc[field], [field], digits);
     doc.lines.forEach((item, index) => {
       check(item.amount, ['lines', index, 'amount'], digits);
       check(item.unitPrice, ['lines', index, 'unitPrice'], Math.max(digits, MAX_UNIT_PRICE_DECIMALS));

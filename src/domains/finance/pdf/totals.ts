@@ -29,6 +29,7 @@ function totalRows(doc: ValidDocument, format: DocumentFormat): TotalRow[] {
     { label: 'Total', value: format.money(doc.total), emphasis: true },
   ];
   if (doc.amountPaid !== null) rows.push({ label: 'Amount paid', value: format.money(doc.amountPaid), emphasis: false });
+  if (doc.amountCredited !== null) rows.push({ label: 'Credited', value: format.money(doc.amountCredited), emphasis: false });
   if (doc.amountDue !== null) rows.push({ label: 'Amount due', value: format.money(doc.amountDue), emphasis: true });
   return rows;
 }

@@ -84,6 +84,8 @@ export interface RenderableDocument {
   total: string;
   taxSummary?: TaxSummaryRow[];
   amountPaid?: string | null;
+  /** An invoice: what credit notes settled of it, printed as "Credited". */
+  amountCredited?: string | null;
   amountDue?: string | null;
   terms?: string | null;
   notes?: string | null;
