@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMailer, registerBuiltinActions } from './actions/index.ts';
+import { createMailer, mailSettings, registerBuiltinActions, type MailConfigSource } from './actions/index.ts';
 import { loadConfig, type Config, type ConfigInput } from './core/config.ts';
 import type { Clock } from './core/clock.ts';
 import { ValidationError } from './core/errors.ts';
@@ -14,7 +14,7 @@ import { connectDatabase, type Database } from './data/database.ts';
 import { Engine, Registry, Worker, type Gate } from './workflow/index.ts';
 import { Governance } from './governance/index.ts';
 import { AiStore, createLearner, registerBuiltinSkills, type BuiltinSkills, type Learner } from './ai/index.ts';
-import { openAiProviderFromEnv } from './ai/providers/index.ts';
+import { aiEnvironment, aiSettings } from './ai/providers/index.ts';
 import { systemClock } from './core/clock.ts';
 import { businessProfiles, registerBanking, registerFinance, RecurringInvoices } from './domains/finance/index.ts';
 import { installPlaybooks } from './domains/finance/playbooks/index.ts';
@@ -65,14 +65,19 @@ export class OpsLoop {
     const config = loadConfig(options.config ?? {}, options.env ?? process.env);
     const logger = options.logger ?? createLogger(config.logLevel);
     const registry = new Registry();
-    const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
+    // Every email effect sends with the mail settings in force (Settings over SMTP_URL), kept in the database opened below.
+    let mail: MailConfigSource | null = null;
+    const mailer = createMailer({ current: () => (mail === null ? Promise.reject(new Error('the database is not open yet')) : mail.current()) });
     registerBuiltinActions(registry, mailer);
     options.register?.(registry);
     for (const plugin of config.plugins) await loadPlugin(plugin, registry, config, logger);
     const database = await connectDatabase(config, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
     const clock = options.clock ?? systemClock;
-    const ai = registerBuiltinSkills(registry, new AiStore(database.db), openAiProviderFromEnv(options.env ?? process.env));
-    const governance = new Governance({ database, clock, logger, mailEnabled: config.smtpUrl !== undefined, timezone: config.timezone, digestHour: config.digestHour });
+    const mailSource = mailSettings(database, config);
+    mail = mailSource;
+    // Skills ask for the provider at each call: Settings → AI provider over OPENAI_* (a bad variable still fails the start).
+    const ai = registerBuiltinSkills(registry, new AiStore(database.db), aiSettings(database, aiEnvironment(options.env ?? process.env)));
+    const governance = new Governance({ database, clock, logger, mailEnabled: (db) => mailSource.enabled(db), timezone: config.timezone, digestHour: config.digestHour });
     // Finance actions announce status changes with the engine's hooks (governance's), so a run an event starts is audited.
     registerFinance(registry, database, { business: businessProfiles(database, config), mailer, reminders: { cadence: config.reminderCadence, hour: config.reminderHour, timezone: config.timezone }, hooks: governance.hooks });
     const engine = new Engine({ database, registry, logger, settings: config, gate: options.gate ?? governance.gate, hooks: governance.hooks, clock });

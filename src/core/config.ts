@@ -46,9 +46,9 @@ const configSchema = z.object({
   outboxMaxAttempts: int(1, 100).default(10),
   /** OPSLOOP_PLUGINS: comma-separated module paths that register extra actions and skills. */
   plugins: z.array(z.string().min(1)).default([]),
-  /** SMTP_URL: outgoing mail server, e.g. smtp://user:pass@mail.example.com:587; unset = no email. */
+  /** SMTP_URL: outgoing mail server, e.g. smtp://user:pass@mail.example.com:587; unset = no email unless Settings → Email sets a server (which then replaces this one). */
   smtpUrl: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
-  /** OPSLOOP_MAIL_FROM: the sender of OpsLoop's emails. */
+  /** OPSLOOP_MAIL_FROM: the sender of OpsLoop's emails, unless Settings → Email sets one. */
   mailFrom: z.string().min(3).default('OpsLoop <opsloop@localhost>'),
   /** OPSLOOP_TIMEZONE: the business's time zone (due dates, the daily digest). */
   timezone: z.string().default('UTC'),

@@ -10,6 +10,7 @@ import { toJsonColumn } from '../core/json.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Database } from '../data/database.ts';
 import type { Engine } from '../workflow/engine.ts';
+import type { Queryable } from '../workflow/store/runs.ts';
 import type { EngineHooks } from '../workflow/hooks.ts';
 import type { WorkflowDefinition } from '../workflow/definition/schema.ts';
 import type { RunView } from '../workflow/views.ts';
@@ -26,7 +27,11 @@ export interface GovernanceOptions {
   database: Database;
   clock: Clock;
   logger: Logger;
-  mailEnabled: boolean;
+  /**
+   * Whether notification emails are queued: fixed, or asked each time (the mail settings in force).
+   * Inside a unit of work it gets that transaction, to read through it.
+   */
+  mailEnabled: boolean | ((db: Queryable) => Promise<boolean>);
   timezone: string;
   digestHour: number;
   graduation?: GraduationSettings;
@@ -48,6 +53,7 @@ export class Governance {
   readonly gate: GovernanceGate;
   readonly hooks: EngineHooks;
   readonly #o: GovernanceOptions;
+  readonly #mailOn: (db: Queryable) => Promise<boolean>;
   #engine: Engine | null = null;
   #lastDigestDay = '';
   readonly #decided: ((task: TaskView) => Promise<void>)[] = [];
@@ -55,15 +61,17 @@ export class Governance {
   constructor(options: GovernanceOptions) {
     this.#o = options;
     const { dialect } = options.database;
+    const mailOn = (db: Queryable): Promise<boolean> => (typeof options.mailEnabled === 'boolean' ? Promise.resolve(options.mailEnabled) : options.mailEnabled(db));
+    this.#mailOn = mailOn;
     this.gate = new GovernanceGate(dialect);
     this.hooks = {
       runStarted: (tx, info) =>
         appendAudit(tx, dialect, [{ actor: actorOfTrigger(info.trigger), action: 'run.started', subjectType: 'run', subjectId: info.runId, runId: info.runId, data: { workflowId: info.workflowId, version: info.version, trigger: info.trigger } }], info.now),
-      approvalOpened: (tx, info) => openTask(tx, dialect, info, options.mailEnabled),
+      approvalOpened: async (tx, info) => openTask(tx, dialect, info, await mailOn(tx)),
       exceptionRaised: async (tx, info) => {
         await appendAudit(tx, dialect, [{ actor: 'system', action: 'exception.raised', subjectType: 'exception', subjectId: info.exceptionId, runId: info.runId, data: { stepId: info.stepId, kind: info.kind, code: info.code, message: info.message, owner: info.owner } }], info.now);
         // Mail about failed emails would only fail again the same way.
-        if (options.mailEnabled && info.kind !== 'effect_failed') {
+        if (info.kind !== 'effect_failed' && (await mailOn(tx))) {
           const to = await recipientsOf(tx, info.owner);
           const mail =
             info.runId === null
@@ -219,9 +227,10 @@ export class Governance {
 
   async periodic(): Promise<void> {
     const now = this.#now();
-    const escalated = await this.#e.committer.unit((tx) => escalateOverdue(tx, this.#o.database.dialect, now, this.#o.mailEnabled));
+    const mail = await this.#mailOn(this.#db);
+    const escalated = await this.#e.committer.unit((tx) => escalateOverdue(tx, this.#o.database.dialect, now, mail));
     if (escalated > 0) this.#e.wake('outbox');
-    if (this.#o.mailEnabled) await this.#digest(now);
+    if (mail) await this.#digest(now);
   }
 
   async #digest(now: number): Promise<void> {
@@ -366,7 +375,7 @@ export class Governance {
     const tier = ('tier' in step ? step.tier : undefined) ?? 'auto';
     if (tier !== 'auto' || !isGoverned(step)) return { demoted: false };
     await this.#setTier(run.workflowId, stepId, 'auto', 'review', 'demoted', 'system', { reason, runId });
-    if (this.#o.mailEnabled) {
+    if (await this.#mailOn(this.#db)) {
       await this.#e.committer.unit(async (tx) => {
         const to = await recipientsOf(tx, 'role:owner');
         await queueMail(tx, { to, subject: `OpsLoop moved ${run.workflowId}/${stepId} back to review`, text: `An automatic result of "${stepId}" was corrected (run ${runId}): ${reason}\nThe step now asks a person again.` }, `demoted:${runId}:${stepId}`, this.#now());

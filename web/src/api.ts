@@ -4,6 +4,8 @@
  * token instead, kept for this tab only (sessionStorage) and sent as a bearer token.
  */
 
+import type { AiProviderKind, AiSettings, AiTestResult, MailSecurity, MailSettings, MailTestResult } from './types.ts';
+
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
@@ -145,3 +147,36 @@ export function fieldError(error: unknown, field: string): string | null {
   // "body.bank.iban: is not a valid IBAN" → "is not a valid IBAN": the field's label says which.
   return errorMessage(error).replace(/^(body|query)(\.[\w.]+)?: /, '');
 }
+
+// ---- Settings: email and the AI provider ----
+
+/** The body of PUT /api/settings/mail: blank fields are not stored; password left out keeps the stored one, null removes it. */
+export interface MailSettingsBody {
+  host: string | null;
+  port: number | null;
+  security: MailSecurity | null;
+  username: string | null;
+  password?: string | null;
+  from: string | null;
+  fromName: string | null;
+}
+
+/** The body of PUT /api/settings/ai: blank fields are not stored; apiKey left out keeps the stored one, null removes it. */
+export interface AiSettingsBody {
+  provider: AiProviderKind | null;
+  baseUrl: string | null;
+  model: string | null;
+  apiKey?: string | null;
+  timeoutMs: number | null;
+  priceInputPerMTok: number | null;
+  priceOutputPerMTok: number | null;
+}
+
+export const settingsApi = {
+  mail: (signal?: AbortSignal) => api<MailSettings>('/api/settings/mail', signal === undefined ? {} : { signal }),
+  saveMail: (body: MailSettingsBody) => api<MailSettings>('/api/settings/mail', { method: 'PUT', body }),
+  testMail: (to?: string) => api<MailTestResult>('/api/settings/mail/test', { method: 'POST', body: to === undefined ? {} : { to } }),
+  ai: (signal?: AbortSignal) => api<AiSettings>('/api/settings/ai', signal === undefined ? {} : { signal }),
+  saveAi: (body: AiSettingsBody) => api<AiSettings>('/api/settings/ai', { method: 'PUT', body }),
+  testAi: () => api<AiTestResult>('/api/settings/ai/test', { method: 'POST', body: {} }),
+};

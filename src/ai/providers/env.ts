@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { aiError, AiErrorCode } from './errors.ts';
 import { OpenAiProvider } from './openai.ts';
-import { ResponseFormat } from './options.ts';
+import { ResponseFormat, type OpenAiProviderOptions } from './options.ts';
 import type { LlmProvider } from './types.ts';
 
 type Env = Record<string, string | undefined>;
@@ -41,6 +41,15 @@ const envSchema = z.object({
  * const llm = openAiProviderFromEnv(); // LlmProvider | null
  */
 export function openAiProviderFromEnv(env: Env = process.env): LlmProvider | null {
+  const options = openAiOptionsFromEnv(env);
+  return options === null ? null : new OpenAiProvider(options);
+}
+
+/**
+ * The provider options the environment describes, or null when OPENAI_BASE_URL is not set; the
+ * same checks as {@link openAiProviderFromEnv}. Settings → AI provider starts from these.
+ */
+export function openAiOptionsFromEnv(env: Env = process.env): OpenAiProviderOptions | null {
   const parsed = envSchema.safeParse(pick(env));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -57,7 +66,7 @@ export function openAiProviderFromEnv(env: Env = process.env): LlmProvider | nul
   if (e.OPENAI_MODEL === undefined) {
     throw aiError(AiErrorCode.configInvalid, `OPENAI_MODEL is required when OPENAI_BASE_URL is set (${e.OPENAI_BASE_URL}): name the model the server should run`, { path: 'OPENAI_MODEL' });
   }
-  return new OpenAiProvider({
+  return {
     baseURL: e.OPENAI_BASE_URL,
     model: e.OPENAI_MODEL,
     ...(e.OPENAI_API_KEY === undefined ? {} : { apiKey: e.OPENAI_API_KEY }),
@@ -67,7 +76,26 @@ export function openAiProviderFromEnv(env: Env = process.env): LlmProvider | nul
     ...(e.OPSLOOP_AI_PRICE_OUTPUT_PER_MTOK === undefined ? {} : { priceOutputPerMTok: e.OPSLOOP_AI_PRICE_OUTPUT_PER_MTOK }),
     ...(e.OPSLOOP_AI_RESPONSE_FORMAT === undefined ? {} : { responseFormat: e.OPSLOOP_AI_RESPONSE_FORMAT }),
     ...(e.OPSLOOP_AI_TEMPERATURE === undefined ? {} : { temperature: e.OPSLOOP_AI_TEMPERATURE }),
-  });
+  };
+}
+
+/** The OPSLOOP_AI_* tuning (timeout, attempts, prices, response format, temperature), which applies to a provider set in Settings too. */
+export function openAiDefaultsFromEnv(env: Env = process.env): Omit<OpenAiProviderOptions, 'baseURL' | 'model' | 'apiKey'> {
+  const parsed = envSchema.safeParse(pick(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    throw aiError(AiErrorCode.configInvalid, `${name} is invalid: ${issue?.message ?? 'invalid'}`, { path: name });
+  }
+  const e = parsed.data;
+  return {
+    ...(e.OPSLOOP_AI_TIMEOUT_MS === undefined ? {} : { timeoutMs: e.OPSLOOP_AI_TIMEOUT_MS }),
+    ...(e.OPSLOOP_AI_MAX_ATTEMPTS === undefined ? {} : { maxAttempts: e.OPSLOOP_AI_MAX_ATTEMPTS }),
+    ...(e.OPSLOOP_AI_PRICE_INPUT_PER_MTOK === undefined ? {} : { priceInputPerMTok: e.OPSLOOP_AI_PRICE_INPUT_PER_MTOK }),
+    ...(e.OPSLOOP_AI_PRICE_OUTPUT_PER_MTOK === undefined ? {} : { priceOutputPerMTok: e.OPSLOOP_AI_PRICE_OUTPUT_PER_MTOK }),
+    ...(e.OPSLOOP_AI_RESPONSE_FORMAT === undefined ? {} : { responseFormat: e.OPSLOOP_AI_RESPONSE_FORMAT }),
+    ...(e.OPSLOOP_AI_TEMPERATURE === undefined ? {} : { temperature: e.OPSLOOP_AI_TEMPERATURE }),
+  };
 }
 
 function pick(env: Env): Record<string, string | undefined> {

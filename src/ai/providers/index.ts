@@ -19,3 +19,7 @@ export { withFallback } from './fallback.ts';
 export type { FallbackResult } from './fallback.ts';
 export { AiErrorCode, usageFromError } from './errors.ts';
 export { costMicros } from './usage.ts';
+export type { LlmProviderSource } from './types.ts';
+export { providerNow } from './source.ts';
+export { openAiOptionsFromEnv, openAiDefaultsFromEnv } from './env.ts';
+export { AiProviderKind, AiSettings, AiTestError, aiEnvironment, aiSettings, aiSettingsInput, readStoredAi, resolveAi, saveAiSettings, storedAiView, testAiProvider, type AiEnvironment, type AiSettingsInput, type AiView, type StoredAi } from './settings.ts';

@@ -59,3 +59,11 @@ export interface LlmProvider {
   /** Returns schema-valid data or throws an OpsLoopError with an `AI_*` code. */
   structured<T>(req: StructuredRequest<T>): Promise<StructuredResult<T>>;
 }
+
+/**
+ * Where a skill gets its provider each time it runs, for a provider that may change while the
+ * process runs (Settings → AI provider). null: the built-in models only, as with no provider.
+ */
+export interface LlmProviderSource {
+  provider(): Promise<LlmProvider | null>;
+}

@@ -17,7 +17,7 @@ import { createDocumentLoader, documentLines, type DocumentLoader } from '../doc
 import { parseDocumentSentence } from '../draft/index.ts';
 import { extractFields, linesFromText, loadDefaultModel, validateLines, type OcrLine, type ReadResult } from '../read/index.ts';
 import type { AiStore } from './store.ts';
-import type { LlmProvider } from '../providers/index.ts';
+import { providerNow, type LlmProvider, type LlmProviderSource } from '../providers/index.ts';
 import { classifyWithLlm, improveReadWithLlm, llmConfidence } from './llm.ts';
 import { flagDocument, type FlagDocument } from '../flag/index.ts';
 import { draftReply, type ReplyContext } from '../reply/index.ts';
@@ -50,7 +50,7 @@ export const draftDocumentSkill: SkillDefinition<z.infer<typeof draftInput>> = {
 
 const classifyInput = z.object({ text: z.string().min(1).max(100_000), model: z.string().min(1) }).strict();
 
-export function classifySkill(store: AiStore, provider: LlmProvider | null = null): SkillDefinition<z.infer<typeof classifyInput>> {
+export function classifySkill(store: AiStore, provider: LlmProvider | LlmProviderSource | null = null): SkillDefinition<z.infer<typeof classifyInput>> {
   return {
     name: 'classify',
     description: "Labels a text with a classifier trained on this business's examples; abstains when unsure.",
@@ -60,8 +60,9 @@ export function classifySkill(store: AiStore, provider: LlmProvider | null = nul
       const model = await store.classifier(input.model);
       const calibration = classifierCalibration(input.model, model);
       const prediction = model.predict(input.text);
-      if (prediction.abstained && provider !== null) {
-        const asked = await classifyWithLlm(provider, input.text, model.labels, ctx.signal);
+      const llm = prediction.abstained ? await providerNow(provider) : null;
+      if (llm !== null) {
+        const asked = await classifyWithLlm(llm, input.text, model.labels, ctx.signal);
         if (asked.label !== null) {
           return {
             output: { label: asked.label, abstained: false, alternatives: prediction.alternatives },
@@ -106,7 +107,7 @@ export function toReadOutput(result: ReadResult): { output: Record<string, unkno
   return { output, fieldConfidence, confidence: present.length === 0 ? 0 : Math.min(...present), evidence };
 }
 
-export function readSkill(store: AiStore, loader: () => DocumentLoader, provider: LlmProvider | null = null): SkillDefinition<z.infer<typeof readInput>> {
+export function readSkill(store: AiStore, loader: () => DocumentLoader, provider: LlmProvider | LlmProviderSource | null = null): SkillDefinition<z.infer<typeof readInput>> {
   let model: ReturnType<typeof loadDefaultModel> | null = null;
   return {
     name: 'read',
@@ -126,9 +127,10 @@ export function readSkill(store: AiStore, loader: () => DocumentLoader, provider
       }
       model ??= loadDefaultModel();
       const result = extractFields(lines, { model, knowledge: await store.knowledge() });
-      if (provider !== null) {
+      const llm = await providerNow(provider);
+      if (llm !== null) {
         const text = lines.map((l) => l.text).join('\n');
-        const better = await improveReadWithLlm(provider, text, result, ctx.signal);
+        const better = await improveReadWithLlm(llm, text, result, ctx.signal);
         const usage = better.usage === undefined ? {} : { usage: { promptTokens: better.usage.promptTokens, completionTokens: better.usage.completionTokens, costMicros: better.usage.costMicros } };
         return { ...toReadOutput(better.result), calibration: readerCalibration(model), provider: better.improved.length > 0 ? 'builtin+openai' : 'builtin', ...usage };
       }
@@ -171,7 +173,7 @@ const replyInput = z
   .strict();
 
 /** A reply to a customer message, from templates filled with records (or an LLM when configured). Never sent by the skill. */
-export function draftReplySkill(provider: LlmProvider | null): SkillDefinition<z.infer<typeof replyInput>> {
+export function draftReplySkill(provider: LlmProvider | LlmProviderSource | null): SkillDefinition<z.infer<typeof replyInput>> {
   return {
     name: 'draft.reply',
     description: 'Drafts a reply to a customer message for an intent, using only facts from the records; a person or the workflow sends it.',
@@ -179,7 +181,7 @@ export function draftReplySkill(provider: LlmProvider | null): SkillDefinition<z
     output: z.object({ intent: z.string(), subject: z.string().min(1), body: z.string().min(1), missing: z.array(z.string()).optional() }).loose(),
     async run(input, ctx) {
       const context = { message: input.message, ...(input.thread === undefined ? {} : { thread: input.thread }), ...(input.records === undefined ? {} : { records: input.records }) } as ReplyContext;
-      const draft = await draftReply(input.intent, context, { provider, signal: ctx.signal, now: ctx.now });
+      const draft = await draftReply(input.intent, context, { provider: await providerNow(provider), signal: ctx.signal, now: ctx.now });
       const usage = draft.usage === undefined ? {} : { usage: { promptTokens: draft.usage.promptTokens, completionTokens: draft.usage.completionTokens, costMicros: draft.usage.costMicros } };
       return { output: { intent: draft.intent, subject: draft.subject, body: draft.body, missing: draft.missing, ...(draft.fallbackReason === undefined ? {} : { fallbackReason: draft.fallbackReason }) }, confidence: draft.confidence, calibration: draftReplyCalibration, provider: draft.provider, ...usage };
     },
@@ -191,8 +193,11 @@ export interface BuiltinSkills {
   close(): Promise<void>;
 }
 
-/** Registers draft.document, classify and read; with a provider, classify and read consult it where they are unsure. */
-export function registerBuiltinSkills(registry: Registry, store: AiStore, provider: LlmProvider | null = null): BuiltinSkills {
+/**
+ * Registers draft.document, classify, read, flag and draft.reply; with a provider, classify, read
+ * and draft.reply consult it where they are unsure. A source (Settings) is asked at each call.
+ */
+export function registerBuiltinSkills(registry: Registry, store: AiStore, provider: LlmProvider | LlmProviderSource | null = null): BuiltinSkills {
   let loader: DocumentLoader | null = null;
   const getLoader = (): DocumentLoader => (loader ??= createDocumentLoader());
   registry.registerSkill(draftDocumentSkill).registerSkill(classifySkill(store, provider)).registerSkill(readSkill(store, getLoader, provider)).registerSkill(flagSkill).registerSkill(draftReplySkill(provider));

@@ -8,6 +8,7 @@ import { useTitle } from '../router.ts';
 import { can } from '../session.ts';
 import type { ApiToken, BankDetails, BusinessSettings, Policy, Role, User } from '../types.ts';
 import { Button, Card, Dialog, ErrorNote, Facts, Field, JsonBlock, Loading, Notice, PageHeader, StatusBadge } from '../ui.tsx';
+import { AiSettingsCard, MailSettingsCard } from './settings-connections.tsx';
 
 export function SettingsScreen(): ReactNode {
   useTitle('Settings');
@@ -20,6 +21,10 @@ export function SettingsScreen(): ReactNode {
         <ServerSetup />
       </div>
       <BusinessProfileCard />
+      <div className="grid-2">
+        <MailSettingsCard />
+        <AiSettingsCard />
+      </div>
       {can(me.user, 'admin') ? <Users /> : null}
       <Policies />
     </div>
@@ -143,12 +148,12 @@ function RevokeDialog(props: { token: ApiToken; onClose: () => void; onRevoked: 
 function ServerSetup(): ReactNode {
   return (
     <Card title="Business, email and AI">
-      <p className="muted">These are set where OpsLoop runs, with environment variables, and take effect on restart. The business profile below overrides the environment's.</p>
+      <p className="muted">These are set where OpsLoop runs, with environment variables, and take effect on restart. The business profile, email and AI provider below override the environment's, at once.</p>
       <Facts
         items={[
           ['Business profile defaults', <code key="b">OPSLOOP_BUSINESS_NAME, OPSLOOP_BUSINESS_ADDRESS, OPSLOOP_BUSINESS_EMAIL, OPSLOOP_BANK_IBAN, …</code>],
-          ['Outgoing email', <code key="s">SMTP_URL, OPSLOOP_MAIL_FROM</code>],
-          ['AI provider', <code key="a">OPENAI_BASE_URL, OPENAI_MODEL, OPENAI_API_KEY</code>],
+          ['Outgoing email defaults', <code key="s">SMTP_URL, OPSLOOP_MAIL_FROM</code>],
+          ['AI provider defaults', <code key="a">OPENAI_BASE_URL, OPENAI_MODEL, OPENAI_API_KEY, OPSLOOP_AI_*</code>],
           ['Time zone', <code key="t">OPSLOOP_TIMEZONE</code>],
         ]}
       />
