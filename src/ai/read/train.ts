@@ -52,6 +52,7 @@ export interface TrainReaderOptions {
   includeKnowledge?: boolean;
   /** Ranker optimisation settings. */
   iterations?: number;
+  /** L2 penalty of the linear rankers. Default 3e-3 (better than 1e-3 in both interleaved and contiguous-block cross-validation on SROIE train). */
   l2?: number;
   /** Fields whose linear ranker gets boosted trees on top (cross-validated on SROIE train). Default address, total. */
   boostFields?: readonly RankedField[];
@@ -140,7 +141,7 @@ export function trainReader(examples: readonly LabelledDocument[], options: Trai
   for (const field of RANKED_FIELDS) {
     // Documents whose field is absent from the labels teach nothing about which candidate is right.
     const usable = groups[field].filter((_, i) => collapseSpaces(groupFields[i]?.[field] ?? '') !== '');
-    const settings = { iterations: options.iterations ?? 250, l2: options.l2 ?? 1e-3, trees: options.trees ?? 50, depth: 3, shrinkage: 0.1 };
+    const settings = { iterations: options.iterations ?? 250, l2: options.l2 ?? 3e-3, trees: options.trees ?? 50, depth: 3, shrinkage: 0.1 };
     const boosted = (options.boostFields ?? ['address', 'total']).includes(field);
     rankers[field] = boosted ? trainBoostedRanker(usable, settings) : trainRanker(usable, settings);
   }
