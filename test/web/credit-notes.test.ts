@@ -1,7 +1,8 @@
 /**
  * A credit note in the web UI, in Chromium: the owner credits an invoice that was mostly paid,
  * sends the credit note, and sees on it what settled the invoice and what is left as the client's
- * credit; the invoice shows money paid and credit apart, and nothing outstanding.
+ * credit; the invoice shows money paid and credit apart, and nothing outstanding; the client's
+ * page shows the credit the business owes back.
  * Screens are saved under test-output/screenshots/.
  */
 import { after, before, describe, test } from 'node:test';
@@ -76,6 +77,15 @@ describe('a credit note in Chromium', { skip }, () => {
     assert.deepEqual([paid.Paid, paid.Credited, paid.Outstanding], ['$900.00', '$100.00', '$0.00']);
     assert.match(await page.locator('.page-header .badge').innerText(), /Paid/);
     await screenshot(page, 'credit-02-invoice');
+
+    // The client's page says what the business owes back.
+    await page.goto(`${server.url}/clients`);
+    await page.getByRole('link', { name: 'Acme Ltd' }).click();
+    await page.getByRole('heading', { name: 'Acme Ltd', level: 1 }).waitFor();
+    await page.locator('dl.facts dt', { hasText: 'Credit to refund or use' }).waitFor();
+    const client = await facts();
+    assert.equal(client['Credit to refund or use'], '$50.00');
+    assert.equal(client['Owes you'], '—');
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -1,7 +1,7 @@
 /** Showing what the AI or a step proposes: a business document as a document, anything else as facts. */
 import type { ReactNode } from 'react';
 import { formatDay, formatMoney, formatPercent, humanize } from './format.ts';
-import type { BusinessDocument, Evidence, Reason } from './types.ts';
+import type { BusinessDocument, Evidence, PreviewDocument, Reason } from './types.ts';
 import { api } from './api.ts';
 import { useResource } from './hooks.ts';
 import { Facts, JsonBlock, Link } from './ui.tsx';
@@ -64,7 +64,7 @@ export function proposalSummary(value: unknown): string | null {
   return null;
 }
 
-export function DocumentPreview(props: { doc: BusinessDocument; lowConfidence?: Set<string> }): ReactNode {
+export function DocumentPreview(props: { doc: PreviewDocument; lowConfidence?: Set<string> }): ReactNode {
   const { doc } = props;
   const low = (field: string): string => (props.lowConfidence?.has(field) === true ? ' low-confidence' : '');
   return (

@@ -1,4 +1,14 @@
 /** The shapes the OpsLoop API returns, as far as the screens use them. */
+// Views the server answers with are its own types (type-only imports: nothing of the server is
+// bundled, and the UI cannot drift from what the API sends).
+import type { TaskView } from '../../src/governance/inbox.ts';
+import type { RunView, StepView } from '../../src/workflow/views.ts';
+import type { DocumentView } from '../../src/domains/finance/document-records.ts';
+import type { ClientView } from '../../src/domains/finance/clients.ts';
+import type { BankTransactionView, ImportResult } from '../../src/domains/finance/banking/store.ts';
+import type { CsvMapping } from '../../src/domains/finance/banking/types.ts';
+import type { AllocationInput } from '../../src/domains/finance/banking/apply.ts';
+import type { ProposedMatch, ReconcileResult } from '../../src/domains/finance/banking/reconcile.ts';
 
 export type Role = 'owner' | 'admin' | 'reviewer' | 'viewer';
 
@@ -28,32 +38,8 @@ export interface Change {
   after?: unknown;
 }
 
-export interface Approval {
-  id: string;
-  runId: string;
-  workflowId: string;
-  workflowVersion: number;
-  stepId: string;
-  stepType: string;
-  mode: string;
-  title: string;
-  proposed: unknown;
-  reasons: Reason[] | null;
-  evidence: Evidence | null;
-  assignee: string | null;
-  amount: number | null;
-  currency: string | null;
-  dueAt: string | null;
-  escalatedAt: string | null;
-  status: string;
-  decision: string | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  final: unknown;
-  editDiff: Change[] | null;
-  reason: string | null;
-  createdAt: string | null;
-}
+/** An inbox task: the server's view, with the JSON it carries given its shape. */
+export type Approval = Omit<TaskView, 'reasons' | 'evidence'> & { reasons: Reason[] | null; evidence: Evidence | null };
 
 export interface Evidence {
   confidence?: number | null;
@@ -84,40 +70,8 @@ export interface Inbox {
   count: number;
 }
 
-export interface Step {
-  seq: number;
-  attempt: number;
-  stepId: string;
-  type: string;
-  status: string;
-  actor: string;
-  input: unknown;
-  output: unknown;
-  error: unknown;
-  meta: unknown;
-  startedAt: string | null;
-  endedAt: string | null;
-  durationMs: number | null;
-}
-
-export interface Run {
-  id: string;
-  workflowId: string;
-  version: number;
-  status: string;
-  input: unknown;
-  output: unknown;
-  error: unknown;
-  trigger: unknown;
-  cursor: string | null;
-  stepsDone: number;
-  wakeAt: string | null;
-  waitingFor: { name: string; key: string | null } | null;
-  createdAt: string | null;
-  updatedAt: string | null;
-  endedAt: string | null;
-  steps?: Step[];
-}
+export type Step = StepView;
+export type Run = RunView;
 
 export const runStatuses = ['queued', 'running', 'waiting', 'completed', 'exception', 'cancelled'] as const;
 
@@ -159,33 +113,10 @@ export interface GraduationStep {
   suggestion: { to?: string; tier?: string; reason?: string; message?: string; [key: string]: unknown } | null;
 }
 
-export interface DocumentLine {
-  description: string;
-  quantity: string;
-  unit: string | null;
-  unitPrice: string;
-  taxRate: string | null;
-  amount: string;
-}
-
-export interface BusinessDocument {
-  id: string;
-  kind: string;
-  number: string;
-  status: string;
-  client: { id: string; name: string };
-  currency: string;
-  issueDate: string | null;
-  dueDate: string | null;
-  validUntil: string | null;
-  reference: string | null;
-  lines: DocumentLine[];
-  subtotal: string;
-  taxTotal: string;
-  total: string;
-  paid: string;
-  credited?: string;
-}
+export type BusinessDocument = DocumentView;
+export type DocumentLine = DocumentView['lines'][number];
+/** A document before it exists (a parsed draft, a step's proposal): what a preview can show. */
+export type PreviewDocument = Omit<BusinessDocument, 'kind' | 'status' | 'issueDate' | 'credited' | 'unapplied'> & { kind: string; status: string; issueDate: string | null; credited?: string; unapplied?: string | null };
 
 export interface Draft {
   kind: string;
@@ -245,23 +176,7 @@ export interface Dashboard {
   estimated?: boolean;
 }
 
-export interface Client {
-  id: string;
-  name: string;
-  email: string | null;
-  contact: string | null;
-  address: string | null;
-  taxId: string | null;
-  currency: string | null;
-  paymentTermsDays: number | null;
-  reminderCadence: string | null;
-  notes: string | null;
-  openBalance: { currency: string; amount: string }[];
-  invoiceCount: number;
-  lastInvoiceDate: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
+export type Client = ClientView;
 
 export interface ApiToken {
   id: string;
@@ -301,109 +216,22 @@ export interface BusinessSettings {
 }
 
 /** GET /api/bank/transactions: one booked line of a bank statement. */
-export interface BankTransaction {
-  id: string;
-  account: string;
-  /** booking date, YYYY-MM-DD */
-  date: string;
-  /** signed decimal: money in is positive */
-  amount: string;
-  currency: string;
-  description: string | null;
-  reference: string | null;
-  counterparty: string | null;
-  bankId: string | null;
-  status: 'unmatched' | 'matched';
-  matches: { invoice: string; amount: string; method: string; paymentId: string }[];
-  /** a proposal waiting for a person in the Inbox */
-  review: { runId: string; proposal: unknown } | null;
-  matchedBy: string | null;
-}
-
+export type BankTransaction = BankTransactionView;
 /** POST /api/bank/statements */
-export interface StatementImport {
-  statementId: string;
-  format: 'csv' | 'ofx' | 'camt053';
-  accounts: string[];
-  transactions: number;
-  new: number;
-  existing: number;
-  skipped: number;
-  firstDate: string | null;
-  lastDate: string | null;
-}
-
-/** How CSV columns map onto transactions (header names), as POST /api/bank/statements takes it. */
-export interface CsvMapping {
-  date?: string;
-  amount?: string;
-  debit?: string;
-  credit?: string;
-  description?: string;
-  reference?: string;
-  counterparty?: string;
-  id?: string;
-  currency?: string;
-  dateFormat?: string;
-  decimal?: '.' | ',';
-  delimiter?: string;
-}
-
-export interface BankAllocation {
-  invoice: string;
-  amount: string;
-}
-
-export interface AppliedBankMatch {
-  transactionId: string;
-  date: string;
-  amount: string;
-  currency: string;
-  method: string;
-  confidence: number | null;
-  allocations: { invoice: string; amount: string; paymentId: string; status: string; due: string }[];
-  reasons?: string[];
-}
-
-export interface ProposedBankMatch {
-  transaction: { id: string; date: string; amount: string; currency: string; counterparty: string | null; reference: string | null; description: string | null };
-  invoices: { number: string; client: string; issueDate: string; outstanding: string }[];
-  allocations: BankAllocation[];
-  unallocated: string;
-  kind: string;
-  confidence: number;
-  reasons: string[];
-  runId: string;
-  taskId: string | null;
-  /** false when an earlier reconciliation had already sent it to the Inbox */
-  created: boolean;
-}
-
+export type StatementImport = ImportResult;
+export type { CsvMapping };
+export type BankAllocation = AllocationInput;
+export type AppliedBankMatch = ReconcileResult['applied'][number];
+export type ProposedBankMatch = ProposedMatch;
 /** POST /api/bank/reconcile */
-export interface Reconciliation {
-  threshold: number;
-  applied: AppliedBankMatch[];
-  proposed: ProposedBankMatch[];
-  unmatched: number;
-}
+export type Reconciliation = ReconcileResult;
 
+// The settings views are the server's own types (type-only imports: nothing of the server is bundled).
+import type { MailView, MailSecurity } from '../../src/actions/mail-settings.ts';
+import type { AiView, AiProviderKind } from '../../src/ai/providers/settings.ts';
+export type { MailView, MailSecurity, AiView, AiProviderKind };
 /** Where a setting in force comes from; null when nothing sets it. */
-export type SettingSource = 'settings' | 'environment' | null;
-
-export type MailSecurity = 'starttls' | 'tls' | 'none';
-
-/** The outgoing mail server in force (never the password). */
-export interface MailView {
-  configured: boolean;
-  host: string | null;
-  port: number | null;
-  security: MailSecurity | null;
-  username: string | null;
-  passwordSet: boolean;
-  from: string | null;
-  fromName: string | null;
-  sources: Record<'host' | 'port' | 'security' | 'username' | 'password' | 'from' | 'fromName', SettingSource>;
-}
+export type SettingSource = MailView['sources']['host'];
 
 /** GET/PUT /api/settings/mail. */
 export interface MailSettings {
@@ -417,22 +245,6 @@ export interface MailSettings {
 /** POST /api/settings/mail/test. */
 export interface MailTestResult {
   sent: { to: string; server: string; response: string; accepted: string[]; rejected: string[]; latencyMs: number };
-}
-
-export type AiProviderKind = 'builtin' | 'openai';
-
-/** The AI provider in force (never the API key). */
-export interface AiView {
-  provider: AiProviderKind;
-  baseUrl: string | null;
-  model: string | null;
-  apiKeySet: boolean;
-  timeoutMs: number | null;
-  priceInputPerMTok: number | null;
-  priceOutputPerMTok: number | null;
-  sources: Record<'provider' | 'baseUrl' | 'model' | 'apiKey' | 'timeoutMs' | 'priceInputPerMTok' | 'priceOutputPerMTok', SettingSource>;
-  /** why it cannot be used (skills then use the built-in models) */
-  problem: string | null;
 }
 
 /** GET/PUT /api/settings/ai. */

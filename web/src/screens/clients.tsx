@@ -14,6 +14,11 @@ function owes(client: Client): string {
   return client.openBalance.map((b) => formatMoney(b.amount, b.currency)).join(' · ');
 }
 
+/** What issued credit notes left over after settling their invoices: the business owes it back. */
+function credit(client: Client): string {
+  return client.credit.map((b) => formatMoney(b.amount, b.currency)).join(' · ');
+}
+
 function terms(client: Client): string {
   return client.paymentTermsDays === null ? 'As invoiced' : client.paymentTermsDays === 0 ? 'On receipt' : `${client.paymentTermsDays} days`;
 }
@@ -142,6 +147,7 @@ export function ClientScreen(props: { id: string }): ReactNode {
                 ['Payment terms', terms(client)],
                 ['Reminders (days from the due date)', reminders(client)],
                 ['Owes you', owes(client)],
+                ...(client.credit.length === 0 ? [] : ([['Credit to refund or use', credit(client)]] as [string, string][])),
               ]}
             />
             {client.notes === null ? null : <p className="muted">{client.notes}</p>}

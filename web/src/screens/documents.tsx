@@ -10,7 +10,7 @@ import { useMe } from '../me.ts';
 import { DocumentPreview } from '../proposal.tsx';
 import { navigate, useLocation, useTitle } from '../router.ts';
 import { can } from '../session.ts';
-import type { BusinessDocument, Client, Draft, Run } from '../types.ts';
+import type { BusinessDocument, Client, Draft, PreviewDocument, Run } from '../types.ts';
 import { Button, Card, Dialog, Empty, ErrorNote, Facts, Field, Link, Loading, Notice, PageHeader, StatusBadge } from '../ui.tsx';
 
 /** The shipped playbook that takes an invoice from a sentence to cash. */
@@ -482,7 +482,7 @@ export function NewDocumentScreen(): ReactNode {
   const start = useAction();
 
   const low = draft === null ? [] : Object.entries(draft.confidence).filter(([, c]) => c < 0.8).map(([k]) => k);
-  const preview: BusinessDocument | null =
+  const preview: PreviewDocument | null =
     draft === null
       ? null
       : { id: 'draft', number: '(number on creation)', status: 'draft', client: { id: '', name: draft.client.name }, kind: draft.kind, currency: draft.currency, issueDate: draft.issueDate, dueDate: draft.dueDate, validUntil: draft.validUntil, reference: draft.reference, lines: draft.lines.map((l) => ({ ...l, unit: null, amount: (Number(l.quantity) * Number(l.unitPrice)).toFixed(2) })), subtotal: draft.subtotal, taxTotal: draft.taxTotal, total: draft.total, paid: '0.00' };
