@@ -21,6 +21,7 @@ import type { Dialect } from '../../data/dialect.ts';
 import { formatMinor, parseDecimalToMinor } from '../../ai/draft/money/index.ts';
 import { appendAudit } from '../../governance/index.ts';
 import type { EngineHooks } from '../../workflow/hooks.ts';
+import { raiseException } from '../../workflow/exceptions.ts';
 import type { Queryable } from '../../workflow/store/runs.ts';
 import { announceStatus, creditNoteMethod, getDocument, lockDocument, type DocumentView } from './document-records.ts';
 import { assertReopen, assertTransition, reopenedStatus, settledStatus, type DocumentStatus } from './status.ts';
@@ -93,6 +94,20 @@ export async function removeCreditNote(tx: Queryable, deps: CreditDeps, note: Do
     if (status !== invoice.status) assertReopen(invoice.kind, invoice.status, status, invoice.number);
     await tx.deleteFrom('payments').where('id', '=', allocation.id).execute();
     await settle(tx, deps, invoice, settled, status, { creditNote: note.number, removed: formatMinor(amount, invoice.currency) }, actor, now);
+    if (invoice.status === 'paid') {
+      // Its run ended when it was settled: nobody chases it now, so a person is told.
+      const due = `${formatMinor(total - settled, invoice.currency)} ${invoice.currency}`;
+      await raiseException(tx, deps.hooks, {
+        runId: null,
+        workflowId: null,
+        stepId: null,
+        kind: 'invoice_reopened',
+        code: 'INVOICE_REOPENED',
+        message: `${invoice.number} (${invoice.client.name}) is owed again: ${due}, since credit note ${note.number} was voided. It had been settled, so no reminders are running for it; send one from the document, or mark this handled.`,
+        owner: 'role:admin',
+        now,
+      });
+    }
   }
 }
 

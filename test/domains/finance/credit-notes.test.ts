@@ -294,6 +294,9 @@ for (const dialect of testDialects()) {
       assert.equal((await call('admin', 'POST', `/api/documents/${noteB.id}/void`, { reason: 'the client wants the poster after all' })).status, 200);
       assert.deepEqual([(await doc(b.id)).status, (await doc(b.id)).paid], ['overdue', '0.00']);
       assert.match(await pageText(path), /Amount due 250\.00 USD/);
+      const reopened = (await t.app.engine.listExceptions('open')).filter((e) => e.code === 'INVOICE_REOPENED');
+      assert.equal(reopened.length, 1, 'a person is told that the settled invoice is owed again');
+      assert.match(String(reopened[0]?.message), new RegExp(`${b.number} \\(Maple Books\\) is owed again: 250\\.00 USD, since credit note ${noteB.number} was voided`));
 
       // Paid in part, the rest credited; voiding the credit leaves what was paid.
       const c = await invoice('Invoice Maple Books $1,000 for a website due in 60 days');
@@ -303,6 +306,7 @@ for (const dialect of testDialects()) {
       assert.equal((await doc(c.id)).status, 'paid');
       assert.equal((await call('admin', 'POST', `/api/documents/${noteC.id}/void`, { reason: 'scope restored' })).status, 200);
       assert.deepEqual([(await doc(c.id)).status, (await doc(c.id)).paid, (await doc(c.id)).credited], ['partially_paid', '200.00', '0.00']);
+      assert.equal((await t.app.engine.listExceptions('open')).filter((e) => e.code === 'INVOICE_REOPENED').length, 2);
       t.clock.set(Date.parse('2026-01-05T09:00:00Z'));
     });
 
