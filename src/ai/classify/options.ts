@@ -23,6 +23,7 @@ export function resolveOptions(options: TrainClassifierOptions, labels: readonly
     epochs: options.epochs ?? 4,
     learningRate: options.learningRate ?? 0.5,
     l2: options.l2 ?? 3e-4,
+    margin: options.margin ?? 3,
     seed: options.seed ?? 1,
     calibrationFolds: options.calibrationFolds ?? (small ? 5 : 3),
     targetPrecision: options.targetPrecision ?? 0.99,
@@ -31,7 +32,7 @@ export function resolveOptions(options: TrainClassifierOptions, labels: readonly
         ? (OUT_OF_SCOPE_NAMES.find((name) => labels.includes(name)) ?? null)
         : options.outOfScopeLabel,
     outOfScopeWeight: options.outOfScopeWeight ?? 3,
-    outOfScopeCost: options.outOfScopeCost ?? 3,
+    outOfScopeCost: options.outOfScopeCost ?? 5,
     pruneBelow: options.pruneBelow ?? 0.1,
   };
   const check = (ok: boolean, field: string, rule: string): void => {
@@ -40,6 +41,7 @@ export function resolveOptions(options: TrainClassifierOptions, labels: readonly
   check(Number.isInteger(resolved.epochs) && resolved.epochs >= 1 && resolved.epochs <= 100, 'epochs', 'an integer in [1, 100]');
   check(resolved.learningRate > 0, 'learningRate', '> 0');
   check(resolved.l2 >= 0, 'l2', '>= 0');
+  check(resolved.margin >= 0 && resolved.margin <= 20, 'margin', 'a number in [0, 20]');
   check(Number.isInteger(resolved.seed), 'seed', 'an integer');
   check(
     Number.isInteger(resolved.calibrationFolds) && resolved.calibrationFolds >= 2 && resolved.calibrationFolds <= 10,

@@ -151,6 +151,7 @@ export function runFitJob(context: FitContext, job: FitJob): FitResult {
       gradientSkip: 1e-3,
       averageFrom: 1,
       classWeights: context.classWeights,
+      margin: options.margin,
     },
   );
   // Held-out logits come from the weights as they would be stored (quantised, pruned).

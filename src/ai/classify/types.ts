@@ -43,6 +43,11 @@ export interface TrainClassifierOptions {
   learningRate?: number;
   /** L2 penalty per weight. Default 3e-4. */
   l2?: number;
+  /**
+   * Logit margin by which training asks the right label to win (additive-margin softmax; 0 is
+   * plain softmax). Default 3: +0.3 points of accuracy on clinc150 and banking77 in cross-validation.
+   */
+  margin?: number;
   /** PRNG seed: the same data and options give the same model. Default 1. */
   seed?: number;
   /** Folds for cross-fitted calibration (2–10). Default 5 below 2,000 examples, else 3. */
@@ -59,7 +64,7 @@ export interface TrainClassifierOptions {
   /**
    * How many right in-scope answers one caught out-of-scope message is worth when choosing the
    * out-of-scope threshold: answering an out-of-scope message with some intent is the worse
-   * mistake. Default 3.
+   * mistake. Default 5 (3 left out-of-scope recall under 0.6 in cross-validation on clinc150).
    */
   outOfScopeCost?: number;
   /** Weights smaller than this are dropped from the model (size). Default 0.1. */

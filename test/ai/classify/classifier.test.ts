@@ -161,6 +161,9 @@ describe('bad training data', () => {
   it('rejects bad options', () => {
     assert.throws(() => trainClassifier(intentExamples(), { epochs: 0 }), { code: 'CLASSIFIER_OPTION_INVALID' });
     assert.throws(() => trainClassifier(intentExamples(), { outOfScopeLabel: 'nope' }), { code: 'CLASSIFIER_OPTION_INVALID' });
+    for (const margin of [-1, Number.NaN, 50]) {
+      assert.throws(() => trainClassifier(intentExamples(), { margin }), { code: 'CLASSIFIER_OPTION_INVALID', message: /margin/ });
+    }
   });
   it('trains on tiny data (one example per label)', () => {
     const tiny = trainClassifier([{ text: 'refund please', label: 'refund' }, { text: 'where is my order', label: 'status' }]);
