@@ -17,6 +17,7 @@ import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
 import { z } from 'zod';
 import type { Config } from '../core/config.ts';
 import { ErrorCategory, OpsLoopError, ValidationError } from '../core/errors.ts';
+import { CachedSetting, definedFields, readSetting, writeSetting } from '../data/settings.ts';
 import type { Queryable } from '../workflow/store/runs.ts';
 import type { MailConfig, MailConfigSource, MailSender } from './email.ts';
 
@@ -238,19 +239,8 @@ const storedSchema = z
   .strict();
 
 export async function readStoredMail(db: Queryable): Promise<StoredMail> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', settingsKey).executeTakeFirst();
-  if (row === undefined) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(row.value);
-  } catch {
-    value = null;
-  }
-  const parsed = storedSchema.safeParse(value);
-  if (!parsed.success) throw new OpsLoopError('SETTINGS_UNREADABLE', ErrorCategory.internal, 'The email settings stored in the database cannot be read: save them again in Settings → Email');
-  const stored: StoredMail = {};
-  for (const [key, v] of Object.entries(parsed.data)) if (v !== undefined) (stored as Record<string, unknown>)[key] = v;
-  return stored;
+  const stored = await readSetting(db, settingsKey, storedSchema, 'The email settings stored in the database cannot be read: save them again in Settings → Email');
+  return stored === undefined ? {} : (definedFields(stored) as StoredMail);
 }
 
 /**
@@ -281,12 +271,7 @@ export async function saveMailSettings(tx: Queryable, raw: unknown, actor: strin
   if (input.from !== undefined) stored.from = input.from;
   if (input.fromName !== undefined) stored.fromName = input.fromName;
 
-  const value = JSON.stringify(stored);
-  await tx
-    .insertInto('settings')
-    .values({ key: settingsKey, value, updated_by: actor, updated_at: now })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_by: actor, updated_at: now }))
-    .execute();
+  await writeSetting(tx, settingsKey, stored, actor, now);
   const password = before.password === stored.password ? null : stored.password === undefined ? 'removed' : before.password === undefined ? 'set' : 'changed';
   return { stored, audit: { before: storedView(before), after: storedView(stored), ...(password === null ? {} : { password }) } };
 }
@@ -295,15 +280,12 @@ export async function saveMailSettings(tx: Queryable, raw: unknown, actor: strin
 
 /** The mail settings in force, read from the database at most once a second per process. */
 export class MailSettings implements MailConfigSource {
-  readonly #db: Queryable;
   readonly #environment: MailEnvironment;
-  readonly #ttlMs: number;
-  #cached: { at: number; value: Promise<StoredMail>; settled: boolean } | null = null;
+  readonly #stored: CachedSetting<StoredMail>;
 
   constructor(db: Queryable, environment: MailEnvironment, ttlMs = 1000) {
-    this.#db = db;
     this.#environment = { ...environment };
-    this.#ttlMs = ttlMs;
+    this.#stored = new CachedSetting(db, readStoredMail, ttlMs);
   }
 
   /** The environment's settings: what applies when nothing is stored. */
@@ -311,27 +293,9 @@ export class MailSettings implements MailConfigSource {
     return resolveMail(this.#environment, {}).view;
   }
 
-  /**
-   * The stored fields (cached). Inside a transaction pass it as `via`: on SQLite a read on the
-   * pool waits for that transaction's connection, so a pending read is not waited for there and
-   * a stale cache is refreshed through the transaction.
-   */
+  /** The stored fields (cached); inside a transaction pass it as `via` (see {@link CachedSetting}). */
   stored(via?: Queryable): Promise<StoredMail> {
-    const at = performance.now();
-    const cached = this.#cached;
-    if (cached !== null && at - cached.at < this.#ttlMs && (via === undefined || cached.settled)) return cached.value;
-    const entry = { at, value: readStoredMail(via ?? this.#db), settled: false };
-    entry.value.then(
-      () => {
-        entry.settled = true;
-      },
-      // A failed read is not kept: the next call asks the database again.
-      () => {
-        if (this.#cached === entry) this.#cached = null;
-      },
-    );
-    this.#cached = entry;
-    return entry.value;
+    return this.#stored.get(via);
   }
 
   async current(): Promise<MailConfig> {
@@ -359,7 +323,7 @@ export class MailSettings implements MailConfigSource {
 
   /** Drops the cache (after a save in this process). */
   invalidate(): void {
-    this.#cached = null;
+    this.#stored.invalidate();
   }
 }
 

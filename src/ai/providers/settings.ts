@@ -13,6 +13,7 @@
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { ErrorCategory, messageOf, OpsLoopError, ValidationError } from '../../core/errors.ts';
+import { CachedSetting, definedFields, readSetting, writeSetting } from '../../data/settings.ts';
 import type { Queryable } from '../../workflow/store/runs.ts';
 import { openAiDefaultsFromEnv, openAiOptionsFromEnv } from './env.ts';
 import { aiError, AiErrorCode } from './errors.ts';
@@ -173,19 +174,8 @@ const storedSchema = z
   .strict();
 
 export async function readStoredAi(db: Queryable): Promise<StoredAi> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', settingsKey).executeTakeFirst();
-  if (row === undefined) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(row.value);
-  } catch {
-    value = null;
-  }
-  const parsed = storedSchema.safeParse(value);
-  if (!parsed.success) throw new OpsLoopError('SETTINGS_UNREADABLE', ErrorCategory.internal, 'the AI settings stored in the database cannot be read: save them again in Settings → AI provider');
-  const stored: StoredAi = {};
-  for (const [key, v] of Object.entries(parsed.data)) if (v !== undefined) (stored as Record<string, unknown>)[key] = v;
-  return stored;
+  const stored = await readSetting(db, settingsKey, storedSchema, 'the AI settings stored in the database cannot be read: save them again in Settings → AI provider');
+  return stored === undefined ? {} : (definedFields(stored) as StoredAi);
 }
 
 /** The stored fields as answers show them (the key as `apiKeySet`). */
@@ -229,12 +219,7 @@ export async function saveAiSettings(tx: Queryable, environment: AiEnvironment, 
     if (view.problem !== null) throw invalid('provider', view.problem);
   }
 
-  const value = JSON.stringify(stored);
-  await tx
-    .insertInto('settings')
-    .values({ key: settingsKey, value, updated_by: actor, updated_at: now })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_by: actor, updated_at: now }))
-    .execute();
+  await writeSetting(tx, settingsKey, stored, actor, now);
   const key = before.apiKey === stored.apiKey ? null : stored.apiKey === undefined ? 'removed' : before.apiKey === undefined ? 'set' : 'changed';
   return { stored, audit: { before: storedAiView(before), after: storedAiView(stored), ...(key === null ? {} : { apiKey: key }) } };
 }
@@ -248,16 +233,13 @@ function unusableProvider(model: string, error: OpsLoopError): LlmProvider {
 
 /** The AI settings in force, read from the database at most once a second per process. */
 export class AiSettings implements LlmProviderSource {
-  readonly #db: Queryable;
   readonly #environment: AiEnvironment;
-  readonly #ttlMs: number;
-  #cached: { at: number; value: Promise<StoredAi> } | null = null;
+  readonly #stored: CachedSetting<StoredAi>;
   #llm: { key: string; provider: OpenAiProvider } | null = null;
 
   constructor(db: Queryable, environment: AiEnvironment, ttlMs = 1000) {
-    this.#db = db;
     this.#environment = environment;
-    this.#ttlMs = ttlMs;
+    this.#stored = new CachedSetting(db, readStoredAi, ttlMs);
   }
 
   get environment(): AiEnvironment {
@@ -271,16 +253,7 @@ export class AiSettings implements LlmProviderSource {
 
   /** The stored fields (cached). */
   stored(): Promise<StoredAi> {
-    const at = performance.now();
-    if (this.#cached === null || at - this.#cached.at >= this.#ttlMs) {
-      const value = readStoredAi(this.#db);
-      // A failed read is not kept: the next call asks the database again.
-      value.catch(() => {
-        if (this.#cached?.value === value) this.#cached = null;
-      });
-      this.#cached = { at, value };
-    }
-    return this.#cached.value;
+    return this.#stored.get();
   }
 
   /** The settings in force; stored settings that cannot be read are a `problem`, not an error. */
@@ -309,7 +282,7 @@ export class AiSettings implements LlmProviderSource {
 
   /** Drops the cache (after a save in this process). */
   invalidate(): void {
-    this.#cached = null;
+    this.#stored.invalidate();
   }
 }
 

@@ -9,11 +9,11 @@
  * render, through {@link BusinessProfiles}: cached for one second per process, and dropped at once
  * when this process saves a new one (another process sees it within the second).
  */
-import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { isValidIban, type Config } from '../../core/config.ts';
 import { ValidationError } from '../../core/errors.ts';
 import type { Dialect } from '../../data/dialect.ts';
+import { CachedSetting, definedFields, readSetting, writeSetting } from '../../data/settings.ts';
 import { appendAudit } from '../../governance/index.ts';
 import type { Queryable } from '../../workflow/store/runs.ts';
 import type { BankDetails } from './pdf/index.ts';
@@ -119,9 +119,19 @@ export function resolveBusiness(environment: BusinessProfile, stored: StoredBusi
   };
 }
 
+const storedSchema = z.object({
+  name: z.string().optional(),
+  address: z.string().optional(),
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  taxId: z.string().optional(),
+  bank: z.object({ accountName: z.string().optional(), iban: z.string().optional(), bic: z.string().optional(), accountNumber: z.string().optional(), sortCode: z.string().optional() }).optional(),
+  logoPng: z.string().optional(),
+});
+
 export async function readStoredBusiness(db: Queryable): Promise<StoredBusiness> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', settingsKey).executeTakeFirst();
-  return row === undefined ? {} : (JSON.parse(row.value) as StoredBusiness);
+  const stored = await readSetting(db, settingsKey, storedSchema, 'The business profile stored in the database cannot be read: save it again in Settings → Business');
+  return stored === undefined ? {} : (definedFields(stored) as StoredBusiness);
 }
 
 /**
@@ -137,12 +147,7 @@ export async function saveBusinessSettings(tx: Queryable, dialect: Dialect, raw:
   }
   const stored = compact(parsed.data);
   const before = await readStoredBusiness(tx);
-  const value = JSON.stringify(stored);
-  await tx
-    .insertInto('settings')
-    .values({ key: settingsKey, value, updated_by: actor, updated_at: now })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_by: actor, updated_at: now }))
-    .execute();
+  await writeSetting(tx, settingsKey, stored, actor, now);
   await appendAudit(tx, dialect, [{ actor, action: 'settings.changed', subjectType: 'settings', subjectId: settingsKey, data: { before, after: stored } }], now);
   return stored;
 }
@@ -154,15 +159,12 @@ export interface BusinessSource {
 
 /** The business profile in force, read from the database at most once a second per process. */
 export class BusinessProfiles implements BusinessSource {
-  readonly #db: Queryable;
   readonly #environment: BusinessProfile;
-  readonly #ttlMs: number;
-  #cached: { at: number; value: Promise<StoredBusiness> } | null = null;
+  readonly #stored: CachedSetting<StoredBusiness>;
 
   constructor(db: Queryable, environment: BusinessProfile, ttlMs = 1000) {
-    this.#db = db;
     this.#environment = environment;
-    this.#ttlMs = ttlMs;
+    this.#stored = new CachedSetting(db, readStoredBusiness, ttlMs);
   }
 
   /** The environment's profile: what applies to every field not stored. */
@@ -172,16 +174,7 @@ export class BusinessProfiles implements BusinessSource {
 
   /** The fields stored in the database (cached like the profile). */
   stored(): Promise<StoredBusiness> {
-    const at = performance.now();
-    if (this.#cached === null || at - this.#cached.at >= this.#ttlMs) {
-      const value = readStoredBusiness(this.#db);
-      // A failed read is not kept: the next call asks the database again.
-      value.catch(() => {
-        if (this.#cached?.value === value) this.#cached = null;
-      });
-      this.#cached = { at, value };
-    }
-    return this.#cached.value;
+    return this.#stored.get();
   }
 
   async current(): Promise<BusinessProfile> {
@@ -190,7 +183,7 @@ export class BusinessProfiles implements BusinessSource {
 
   /** Drops the cache (after a save in this process). */
   invalidate(): void {
-    this.#cached = null;
+    this.#stored.invalidate();
   }
 }
 
