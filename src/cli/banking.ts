@@ -73,7 +73,7 @@ export function addBankingCommands(program: Command, withApp: WithApp, print: Pr
   bank
     .command('reconcile')
     .description('Match unmatched money received to open invoices: apply confident matches, send the rest to the inbox')
-    .option('-t, --threshold <confidence>', 'apply matches with at least this confidence (0..1; default OPSLOOP_RECONCILE_THRESHOLD, 0.9)')
+    .option('-t, --threshold <confidence>', 'apply matches with at least this confidence (0..1) this time; default: Settings → Bank reconciliation, else OPSLOOP_RECONCILE_THRESHOLD (0.9)')
     .option('--json', 'print JSON')
     .action(async (o: { threshold?: string; json?: boolean }) => {
       const threshold = o.threshold === undefined ? undefined : Number(o.threshold);
@@ -81,7 +81,7 @@ export function addBankingCommands(program: Command, withApp: WithApp, print: Pr
         throw new ValidationError('CLI_OPTION_INVALID', `--threshold must be a number from 0 to 1 (got "${o.threshold}")`);
       }
       await withApp(async (app) => {
-        const result = await reconcile(app.engine, { threshold: threshold ?? app.config.reconcileThreshold, actor: 'cli' });
+        const result = await reconcile(app.engine, { ...(threshold === undefined ? {} : { threshold }), environmentThreshold: app.config.reconcileThreshold, actor: 'cli' });
         print(o.json === true ? result : formatReconcile(result));
       });
     });
@@ -130,7 +130,8 @@ export function addBankingCommands(program: Command, withApp: WithApp, print: Pr
 }
 
 function formatReconcile(result: ReconcileResult): string {
-  const lines: string[] = [];
+  const from = { request: 'given with --threshold', settings: 'set in Settings', environment: 'from OPSLOOP_RECONCILE_THRESHOLD' }[result.thresholdSource];
+  const lines: string[] = [`Threshold ${result.threshold} (${from}): matches at least this sure are applied without asking.`];
   if (result.applied.length > 0) {
     lines.push(`Applied ${result.applied.length} match(es) (confidence ≥ ${result.threshold}):`);
     for (const a of result.applied) lines.push(`  ${a.date}  ${a.amount} ${a.currency}  → ${a.allocations.map((x) => `${x.invoice} ${x.amount} (${x.status.replace('_', ' ')})`).join(', ')}  confidence ${(a.confidence ?? 0).toFixed(2)}`);

@@ -78,7 +78,7 @@ const configSchema = z.object({
   reminderCadence: z.string().regex(/^\s*-?\d{1,3}(\s*,\s*-?\d{1,3})*\s*$/, 'must be days relative to the due date, e.g. "-3,0,7,14,30"').default('-3,0,7,14,30'),
   /** OPSLOOP_REMINDER_HOUR: the local hour reminders go out. */
   reminderHour: int(0, 23).default(9),
-  /** OPSLOOP_RECONCILE_THRESHOLD: bank matches at or above this confidence are applied without asking. */
+  /** OPSLOOP_RECONCILE_THRESHOLD: bank matches at or above this confidence are applied without asking; the default for Settings → Bank reconciliation, which overrides it. */
   reconcileThreshold: z.coerce.number().min(0).max(1).default(0.9),
   /** OPSLOOP_DEMO: seed a demo business into a new, empty data folder on `opsloop serve` (true/false). */
   demo: z.enum(['true', 'false']).default('true'),

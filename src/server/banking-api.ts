@@ -5,6 +5,7 @@ import type { OpsLoop } from '../app.ts';
 import { allocationsSchema, getTransaction, importStatement, listTransactions, matchManually, reconcile, StatementFormat } from '../domains/finance/index.ts';
 import { userWith, type AppEnv } from './auth.ts';
 import { readJson, validate } from './body.ts';
+import { mountBankingSettings } from './banking-settings-api.ts';
 import { route } from './openapi.ts';
 
 const column = z.string().min(1).max(200);
@@ -46,7 +47,7 @@ const transactionsQuery = z
   })
   .strict();
 
-const reconcileBody = z.object({ threshold: z.number().min(0).max(1).optional() }).strict();
+const reconcileBody = z.object({ threshold: z.number().min(0).max(1).optional().describe('for this call only; default: Settings → Bank reconciliation, else OPSLOOP_RECONCILE_THRESHOLD') }).strict();
 const matchBody = z.object({ allocations: allocationsSchema }).strict();
 
 export function mountBankingApi(app: Hono<AppEnv>, opsloop: OpsLoop): void {
@@ -70,11 +71,11 @@ export function mountBankingApi(app: Hono<AppEnv>, opsloop: OpsLoop): void {
   });
   route(
     app,
-    { method: 'post', path: '/api/bank/reconcile', tag: 'banking', summary: 'Match money received to open invoices', description: 'Matches at or above the threshold (default OPSLOOP_RECONCILE_THRESHOLD, 0.9) are applied as payments; the others wait in the inbox (workflow bank-match-review).', role: 'admin', body: reconcileBody },
+    { method: 'post', path: '/api/bank/reconcile', tag: 'banking', summary: 'Match money received to open invoices', description: 'Matches at or above the threshold are applied as payments; the others wait in the inbox (workflow bank-match-review). The threshold is the body\'s, else the one in Settings (GET /api/settings/banking), else OPSLOOP_RECONCILE_THRESHOLD (0.9); the answer names it and where it came from (thresholdSource).', role: 'admin', body: reconcileBody },
     async (c) => {
       const user = userWith(c, 'admin');
       const body = validate(reconcileBody, await readJson(c));
-      return c.json(await reconcile(opsloop.engine, { threshold: opsloop.config.reconcileThreshold, ...body, actor: `user:${user.email}` }));
+      return c.json(await reconcile(opsloop.engine, { environmentThreshold: opsloop.config.reconcileThreshold, ...body, actor: `user:${user.email}` }));
     },
   );
   route(app, { method: 'post', path: '/api/bank/transactions/:id/match', tag: 'banking', summary: 'Match a transaction by hand: the invoices and amounts a person chose', role: 'admin', body: matchBody, status: 201 }, async (c) => {
@@ -83,4 +84,5 @@ export function mountBankingApi(app: Hono<AppEnv>, opsloop: OpsLoop): void {
     const match = await matchManually(opsloop.engine, c.req.param('id'), body.allocations, { actor: `user:${user.email}` });
     return c.json({ match, transaction: await getTransaction(opsloop.database.db, match.transactionId) }, 201);
   });
+  mountBankingSettings(app, opsloop);
 }

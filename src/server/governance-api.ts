@@ -170,6 +170,17 @@ export function mountGovernanceApi(app: Hono<AppEnv>, opsloop: OpsLoop): void {
     const user = email === me.email ? me : await findUser(opsloop.database.db, email);
     return c.json({ tokens: await listTokens(opsloop.database.db, user.id) });
   });
+  route(
+    app,
+    { method: 'get', path: '/api/tokens/all', tag: 'users', summary: "Everyone's API tokens that still work, with whose each is (never the token itself)", description: 'For an owner, to see and revoke any of them (DELETE /api/tokens/{id}). Tokens of disabled people are listed too: they are refused while the person is disabled.', role: 'owner', response: z.object({ tokens: z.array(tokenView) }) },
+    async (c) => {
+      userWith(c, 'owner');
+      // A small business has a handful of people: one query each keeps this on the governance functions.
+      const users = (await gov.listUsers()).sort((a, b) => a.email.localeCompare(b.email));
+      const tokens = await Promise.all(users.map((u) => listTokens(opsloop.database.db, u.id)));
+      return c.json({ tokens: tokens.flat() });
+    },
+  );
   route(app, { method: 'delete', path: '/api/tokens/:id', tag: 'users', summary: 'Revoke an API token: your own, or anyone\'s for an owner', role: 'viewer', response: z.object({ token: tokenView }) }, async (c) => {
     const me = userWith(c, 'viewer');
     const token = await opsloop.engine.committer.unit((tx) => revokeTokenBy(tx, opsloop.database.dialect, c.req.param('id'), me, opsloop.engine.clock.now()));

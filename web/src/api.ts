@@ -5,6 +5,8 @@
  */
 
 import type { AiProviderKind, AiSettings, AiTestResult, MailSecurity, MailSettings, MailTestResult } from './types.ts';
+// The server's own types (type-only: nothing of the server is bundled).
+import type { BankingSettingsAnswer, BankingSettingsInput } from '../../src/domains/finance/banking/settings.ts';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -179,4 +181,12 @@ export const settingsApi = {
   ai: (signal?: AbortSignal) => api<AiSettings>('/api/settings/ai', signal === undefined ? {} : { signal }),
   saveAi: (body: AiSettingsBody) => api<AiSettings>('/api/settings/ai', { method: 'PUT', body }),
   testAi: () => api<AiTestResult>('/api/settings/ai/test', { method: 'POST', body: {} }),
+};
+
+// ---- Settings: bank reconciliation ----
+
+/** Settings → Bank reconciliation; a null threshold is not stored (the environment's applies). */
+export const bankingSettingsApi = {
+  get: (signal?: AbortSignal) => api<BankingSettingsAnswer>('/api/settings/banking', signal === undefined ? {} : { signal }),
+  save: (body: BankingSettingsInput) => api<BankingSettingsAnswer>('/api/settings/banking', { method: 'PUT', body }),
 };

@@ -23,6 +23,7 @@ const filters = [
 type Filter = (typeof filters)[number]['value'];
 
 const kindLabels: Record<string, string> = { exact: 'Pays it in full', several: 'Pays several invoices', partial: 'Part-payment', overpaid: 'More than owed' };
+const thresholdOrigin: Record<Reconciliation['thresholdSource'], string> = { settings: 'threshold set in Settings', environment: 'threshold set where OpsLoop runs', request: 'threshold given for this run' };
 const methodLabels: Record<string, string> = { auto: 'automatic', review: 'approved in the Inbox', manual: 'by hand' };
 
 export function BankScreen(): ReactNode {
@@ -273,6 +274,7 @@ function ReconcileReport(props: { result: Reconciliation; before: BankTransactio
   const { result } = props;
   const payer = (id: string): string => props.before.find((t) => t.id === id)?.counterparty ?? 'a payer';
   const nothing = result.applied.length === 0 && result.proposed.length === 0;
+  const owner = can(useMe().user, 'owner');
   return (
     <Card
       title="Reconciliation"
@@ -283,7 +285,16 @@ function ReconcileReport(props: { result: Reconciliation; before: BankTransactio
         </Button>
       }
     >
-      <p className="muted small">Matches at least {formatPercent(result.threshold)} sure are applied at once; the others wait for a person in the Inbox.</p>
+      <p className="muted small" data-testid="reconcile-threshold">
+        {result.threshold >= 1 ? 'Every match waits for a person in the Inbox: nothing is applied without asking' : `Matches at least ${formatPercent(result.threshold)} sure are applied at once; the others wait for a person in the Inbox`} ({thresholdOrigin[result.thresholdSource]}
+        {result.thresholdSource === 'request' ? null : (
+          <>
+            {' '}
+            — <Link to="/settings">{owner ? 'change it in Settings' : 'see Settings'}</Link>
+          </>
+        )}
+        ).
+      </p>
       {nothing && result.unmatched === 0 ? <p data-testid="reconcile-nothing">Nothing to reconcile: every payment received is matched.</p> : null}
       {result.applied.length === 0 ? null : (
         <section aria-labelledby="applied-title" className="reconcile-section">

@@ -9,6 +9,7 @@ import { can } from '../session.ts';
 import type { ApiToken, BankDetails, BusinessSettings, Policy, Role, User } from '../types.ts';
 import { Button, Card, Dialog, ErrorNote, Facts, Field, JsonBlock, Loading, Notice, PageHeader, StatusBadge } from '../ui.tsx';
 import { AiSettingsCard, MailSettingsCard } from './settings-connections.tsx';
+import { BankingSettingsCard } from './settings-banking.tsx';
 
 export function SettingsScreen(): ReactNode {
   useTitle('Settings');
@@ -25,6 +26,7 @@ export function SettingsScreen(): ReactNode {
         <MailSettingsCard />
         <AiSettingsCard />
       </div>
+      <BankingSettingsCard />
       {can(me.user, 'admin') ? <Users /> : null}
       <Policies />
     </div>
@@ -37,6 +39,9 @@ function Account(): ReactNode {
   const [token, setToken] = useState<string | null>(null);
   const create = useAction();
   const tokens = useResource((signal) => api<{ tokens: ApiToken[] }>('/api/tokens', { signal }).then((r) => r.tokens), []);
+  const owner = can(me.user, 'owner');
+  // An owner also sees everyone else's tokens, to revoke one a person left behind.
+  const others = useResource((signal) => (owner ? api<{ tokens: ApiToken[] }>('/api/tokens/all', { signal }).then((r) => r.tokens.filter((tk) => tk.user !== me.user.email)) : Promise.resolve(null)), [owner, me.user.email]);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
   const [revoked, setRevoked] = useState<string | null>(null);
   return (
@@ -99,15 +104,45 @@ function Account(): ReactNode {
           ))}
         </ul>
       )}
+      {others.data === undefined || others.data === null ? null : (
+        <>
+          <h3>Other people's API tokens</h3>
+          <p className="muted small">As an owner you see everyone's tokens and can revoke any of them, for example one left behind by someone who moved on.</p>
+          {others.data.length === 0 ? (
+            <p className="muted small">Nobody else has an API token.</p>
+          ) : (
+            <ul className="plain-list" aria-label="Other people's API tokens">
+              {others.data.map((tk) => (
+                <li key={tk.id}>
+                  <div>
+                    <strong>{tk.name}</strong> <code className="small">{tk.prefix}…</code> <span className="small">of {tk.user}</span>
+                    <div className="muted small">
+                      Created {formatDateTime(tk.createdAt)} · {tk.lastUsedAt === null ? 'never used' : `last used ${formatDateTime(tk.lastUsedAt)}`}
+                    </div>
+                  </div>
+                  <div className="row-actions">
+                    <Button variant="ghost" aria-label={`Revoke ${tk.name} (${tk.prefix}…) of ${tk.user}`} onClick={() => setRevoking(tk)}>
+                      Revoke
+                    </Button>
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+      {owner ? <ErrorNote error={others.error} onRetry={others.reload} title="Other people's tokens could not be loaded" /> : null}
       {revoking === null ? null : (
         <RevokeDialog
           token={revoking}
+          mine={revoking.user === me.user.email}
           onClose={() => setRevoking(null)}
           onRevoked={(tk) => {
             setRevoking(null);
-            setRevoked(`${tk.name} (${tk.prefix}…)`);
+            setRevoked(`${tk.name} (${tk.prefix}…)${tk.user === me.user.email ? '' : ` of ${tk.user}`}`);
             if (token !== null && token.startsWith(tk.prefix)) setToken(null);
             tokens.reload();
+            others.reload();
           }}
         />
       )}
@@ -115,12 +150,12 @@ function Account(): ReactNode {
   );
 }
 
-function RevokeDialog(props: { token: ApiToken; onClose: () => void; onRevoked: (token: ApiToken) => void }): ReactNode {
+function RevokeDialog(props: { token: ApiToken; mine: boolean; onClose: () => void; onRevoked: (token: ApiToken) => void }): ReactNode {
   const revoke = useAction();
   return (
     <Dialog title={`Revoke ${props.token.name}?`} open onClose={props.onClose}>
       <p>
-        Scripts and systems using the token starting with <code>{props.token.prefix}…</code> stop working at once. This cannot be undone; create a new token if you need one.
+        Scripts and systems using {props.mine ? 'the' : `${props.token.user}'s`} token starting with <code>{props.token.prefix}…</code> stop working at once. This cannot be undone; {props.mine ? 'create a new token if you need one' : 'they can create a new one if they need it'}.
       </p>
       <ErrorNote error={revoke.error} title="The token was not revoked" />
       <div className="form-actions">

@@ -11,4 +11,5 @@ export { importStatement, listTransactions, getTransaction, type ImportInput, ty
 export { proposeMatch, nameSimilarity, referenceStrength, type OpenInvoice, type IncomingTransaction, type Proposal } from './match.ts';
 export { applyMatch, allocationsSchema, MatchMethod, type AllocationInput, type AppliedMatch } from './apply.ts';
 export { reconcile, matchManually, defaultAutoApplyThreshold, type ReconcileOptions, type ReconcileResult, type ProposedMatch, type ReviewProposal } from './reconcile.ts';
+export { bankingSettings, bankingSettingsInput, minReconcileThreshold, resolveBanking, saveBankingSettings, BankingSettings, type BankingSettingsAnswer, type BankingSettingsInput, type BankingSource, type BankingView, type StoredBanking } from './settings.ts';
 export { registerBanking, ensureReviewWorkflow, reviewWorkflow, reviewWorkflowId, applyMatchAction } from './review.ts';

@@ -4,7 +4,8 @@
  * once; one below it goes to the inbox as a `bank-match-review` run, one per transaction (the
  * idempotency key is the transaction's), so running reconciliation again opens no second task.
  * Money proposed for review is held back from the invoices it names, so two transactions are not
- * proposed for the same money in one pass.
+ * proposed for the same money in one pass. The threshold in force is read at each call: Settings →
+ * Bank reconciliation over OPSLOOP_RECONCILE_THRESHOLD (see ./settings.ts).
  */
 import { ConflictError, OpsLoopError, ValidationError } from '../../../core/errors.ts';
 import { parseJsonColumn, toJsonColumn } from '../../../core/json.ts';
@@ -14,6 +15,7 @@ import { RunStatus } from '../../../workflow/states.ts';
 import { applyMatch, MatchMethod, type AllocationInput, type AppliedMatch } from './apply.ts';
 import { proposeMatch, type OpenInvoice, type Proposal } from './match.ts';
 import { ensureReviewWorkflow, reviewWorkflowId } from './review.ts';
+import { bankingSettings, type BankingSource } from './settings.ts';
 
 /**
  * The default confidence at or above which a match is applied without asking: reached only when
@@ -22,8 +24,10 @@ import { ensureReviewWorkflow, reviewWorkflowId } from './review.ts';
 export const defaultAutoApplyThreshold = 0.9;
 
 export interface ReconcileOptions {
-  /** 0..1; default {@link defaultAutoApplyThreshold} */
+  /** 0..1 (1: apply nothing, ask about every match), for this call only (`--threshold`, the API's `threshold`); otherwise the one in force: Settings over `environmentThreshold` */
   threshold?: number;
+  /** OPSLOOP_RECONCILE_THRESHOLD, what applies when Settings store none; default {@link defaultAutoApplyThreshold} */
+  environmentThreshold?: number;
   /** who is reconciling, for the audit trail */
   actor?: string;
 }
@@ -49,6 +53,8 @@ export interface ProposedMatch extends ReviewProposal {
 
 export interface ReconcileResult {
   threshold: number;
+  /** where the threshold came from: this call, Settings, or the environment */
+  thresholdSource: 'request' | BankingSource;
   applied: (AppliedMatch & { reasons: string[] })[];
   proposed: ProposedMatch[];
   /** incoming transactions still without a match or a proposal (including proposals a person rejected) */
@@ -63,11 +69,13 @@ const activeRun = new Set<string>([RunStatus.queued, RunStatus.running, RunStatu
  *
  * ### Examples
  * ```ts
- * const { applied, proposed, unmatched } = await reconcile(app.engine, { threshold: 0.9 });
+ * const { applied, proposed, unmatched } = await reconcile(app.engine, { environmentThreshold: app.config.reconcileThreshold });
  * ```
  */
 export async function reconcile(engine: Engine, options: ReconcileOptions = {}): Promise<ReconcileResult> {
-  const threshold = options.threshold ?? defaultAutoApplyThreshold;
+  const inForce = options.threshold === undefined ? await bankingSettings(engine.database).current(options.environmentThreshold ?? defaultAutoApplyThreshold) : null;
+  const threshold = inForce?.reconcileThreshold ?? options.threshold ?? defaultAutoApplyThreshold;
+  const thresholdSource = inForce?.sources.reconcileThreshold ?? 'request';
   if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
     throw new ValidationError('BANK_THRESHOLD_INVALID', `The auto-apply threshold must be between 0 and 1 (got ${threshold})`, { details: { path: 'threshold' } });
   }
@@ -84,7 +92,7 @@ export async function reconcile(engine: Engine, options: ReconcileOptions = {}):
     for (const run of await db.selectFrom('runs').select(['id', 'status']).where('id', 'in', chunk).execute()) runs.set(run.id, run.status);
     for (const task of await db.selectFrom('approval_tasks').select(['id', 'run_id']).where('run_id', 'in', chunk).where('status', '=', 'open').execute()) tasks.set(task.run_id, task.id);
   }
-  const result: ReconcileResult = { threshold, applied: [], proposed: [], unmatched: 0 };
+  const result: ReconcileResult = { threshold, thresholdSource, applied: [], proposed: [], unmatched: 0 };
   /** Money of each invoice held for proposals waiting in the inbox. */
   const held = new Map<string, bigint>();
   const reserve = (allocations: { invoice: string; amount: string }[], currency: string, hold: boolean): void => {
@@ -125,7 +133,8 @@ export async function reconcile(engine: Engine, options: ReconcileOptions = {}):
       const amount = held.get(allocation.invoice);
       if (amount !== undefined) reasons.push(`${formatMinor(amount, credit.currency)} ${credit.currency} of ${allocation.invoice} is counted as paid by a proposal waiting in the inbox`);
     }
-    if (proposal.confidence >= threshold && proposal.unallocatedMinor === 0n) {
+    // 1 means "always ask a person": even a perfect score (1.00) is only evidence.
+    if (threshold < 1 && proposal.confidence >= threshold && proposal.unallocatedMinor === 0n) {
       try {
         const applied = await engine.committer.unit((tx) =>
           applyMatch(tx, { dialect: engine.database.dialect, hooks: engine.hooks }, credit.id, allocations, { method: MatchMethod.auto, actor, now: engine.clock.now(), confidence: proposal.confidence, reasons }),
