@@ -23,7 +23,7 @@ export function resolveOptions(options: TrainClassifierOptions, labels: readonly
     epochs: options.epochs ?? 4,
     learningRate: options.learningRate ?? 0.5,
     l2: options.l2 ?? 3e-4,
-    margin: options.margin ?? 3,
+    margin: options.margin ?? 0,
     seed: options.seed ?? 1,
     calibrationFolds: options.calibrationFolds ?? (small ? 5 : 3),
     targetPrecision: options.targetPrecision ?? 0.99,
@@ -32,7 +32,7 @@ export function resolveOptions(options: TrainClassifierOptions, labels: readonly
         ? (OUT_OF_SCOPE_NAMES.find((name) => labels.includes(name)) ?? null)
         : options.outOfScopeLabel,
     outOfScopeWeight: options.outOfScopeWeight ?? 3,
-    outOfScopeCost: options.outOfScopeCost ?? 5,
+    outOfScopeCost: options.outOfScopeCost ?? 3,
     pruneBelow: options.pruneBelow ?? 0.1,
   };
   const check = (ok: boolean, field: string, rule: string): void => {

@@ -45,7 +45,9 @@ export interface TrainClassifierOptions {
   l2?: number;
   /**
    * Logit margin by which training asks the right label to win (additive-margin softmax; 0 is
-   * plain softmax). Default 3: +0.3 points of accuracy on clinc150 and banking77 in cross-validation.
+   * plain softmax). Default 0: 3 gains about 0.3 points of accuracy on clinc150 and banking77, but
+   * with a few examples per label it drives every answer, even to unrelated text, to a confidence
+   * of 1 that calibration cannot bring down, so the classifier would never abstain.
    */
   margin?: number;
   /** PRNG seed: the same data and options give the same model. Default 1. */
@@ -64,7 +66,7 @@ export interface TrainClassifierOptions {
   /**
    * How many right in-scope answers one caught out-of-scope message is worth when choosing the
    * out-of-scope threshold: answering an out-of-scope message with some intent is the worse
-   * mistake. Default 5 (3 left out-of-scope recall under 0.6 in cross-validation on clinc150).
+   * mistake. Default 3.
    */
   outOfScopeCost?: number;
   /** Weights smaller than this are dropped from the model (size). Default 0.1. */

@@ -93,6 +93,20 @@ describe('abstaining', () => {
     }
   });
 
+  it('with ten examples per label, text unlike any of them is not answered (the default has no training margin)', () => {
+    const few: TrainingExample[] = [
+      ...['where is my refund', 'I want my money back', 'please refund the order', 'refund not received yet', 'can I get a refund', 'money back please', 'return and refund', 'refund status?', 'I was promised a refund', 'how long does a refund take'].map((text) => ({ text, label: 'refund' })),
+      ...['send me the invoice', 'I need an invoice for March', 'invoice copy please', 'where is my invoice', 'the invoice has the wrong address', 'can you resend the invoice', 'invoice number missing', 'VAT invoice needed', 'invoice for order 55', 'please email the invoice'].map((text) => ({ text, label: 'invoice' })),
+      ...['the app crashes on login', 'cannot log in', 'password reset does not work', 'login page is broken', 'I forgot my password', 'two factor code not arriving', 'account locked', 'login error 500', 'sign in fails', 'reset my password please'].map((text) => ({ text, label: 'login' })),
+    ];
+    const small = trainClassifier(few, { clock });
+    for (const text of ['zzz qqq', 'hello there', 'what is the weather']) assert.equal(small.predict(text).abstained, true, text);
+    assert.equal(small.predict('I still have not received my refund').label, 'refund');
+    // A margin of 3 makes such a small model sure of everything: the reason it is off by default.
+    const pushed = trainClassifier(few, { clock, margin: 3 });
+    assert.equal(pushed.predict('zzz qqq').abstained, false);
+  });
+
   it('rejects a threshold outside [0, 1]', () => {
     assert.throws(() => model.predict('x', { threshold: 1.5 }), { code: 'CLASSIFIER_OPTION_INVALID' });
   });
