@@ -5,7 +5,7 @@ import { readTextFile } from './io.ts';
 import { ValidationError } from '../core/errors.ts';
 import { toReadOutput } from '../ai/index.ts';
 import { evaluateClassifier, trainClassifier, trainClassifierAsync } from '../ai/classify/index.ts';
-import { createDocumentLoader, documentLines } from '../ai/documents/index.ts';
+import { createDocumentLoader, readablePart } from '../ai/documents/index.ts';
 import { parseLabelledJsonl } from '../ai/eval/jsonl.ts';
 import { evaluateReader, extractFields, loadDefaultModel, loadSroieJsonl, sroieToLabelled, trainReader, type ReadResult } from '../ai/read/index.ts';
 import { coverageAtPrecision } from '../ai/eval/metrics.ts';
@@ -83,9 +83,11 @@ export function addAiCommands(program: Command, withApp: WithApp, print: Print):
         const loader = createDocumentLoader();
         try {
           const document = await loader.loadFile(file);
-          const result = extractFields(documentLines(document), { knowledge: await app.ai.store.knowledge() });
-          const read = toReadOutput(result);
-          if (o.json === true) return print({ source: document.source, kind: document.kind, fields: result.fields, lineItems: result.lineItems, confidence: read.confidence });
+          // An email is read from the one part that holds the bill (an attachment, or its text).
+          const readable = readablePart(document);
+          const result = extractFields(readable.lines, { knowledge: await app.ai.store.knowledge() });
+          const read = toReadOutput(result, readable.part);
+          if (o.json === true) return print({ source: document.source, kind: document.kind, ...(readable.part === undefined ? {} : { readFrom: readable.part }), fields: result.fields, lineItems: result.lineItems, confidence: read.confidence });
           print(
             Object.entries(result.fields)
               .map(([name, f]) => `${name.padEnd(15)} ${f.value === null ? '—' : f.value}${f.value === null ? '' : `   (${f.confidence.toFixed(2)})`}`)

@@ -8,11 +8,14 @@
  * The file is the step's input in the run journal (`file.contentBase64`), which never changes, so
  * nothing is cached on the server: a page is drawn on each request (a few at a time, with a time
  * limit), and the browser revalidates its copy with an ETag, credentials checked every time.
+ *
+ * An email has no page of its own: when the evidence names the attachment the fields were read
+ * from, that attachment's pages are shown; fields read from the body have no page (404).
  */
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { OpsLoop } from '../app.ts';
-import { detectDocumentType, documentPageSizes, renderDocumentPage } from '../ai/documents/index.ts';
+import { detectDocumentType, documentPageSizes, emailAttachmentFile, renderDocumentPage, type DocumentPart } from '../ai/documents/index.ts';
 import { ErrorCategory, NotFoundError, OpsLoopError } from '../core/errors.ts';
 import { parseJsonColumn } from '../core/json.ts';
 import { userWith, type AppEnv } from './auth.ts';
@@ -33,16 +36,33 @@ const pageParams = z.object({ page: z.coerce.number().int().min(1).max(10_000) }
 const pagesView = z.object({
   source: z.enum(['pdf', 'image']).describe('what the read step was given'),
   filename: z.string().nullable(),
+  attachment: z.array(z.number()).nullable().describe('when the step was given an email: the attachment shown (its position from 0, then within an attached email), the one the fields were read from'),
   pages: z.array(z.object({ page: z.number(), width: z.number(), height: z.number() })).describe('sizes in the units of the evidence boxes (PDF points × 2, or image pixels)'),
 });
 
 const fileInput = z.object({ file: z.object({ contentBase64: z.string().min(1), filename: z.string().optional(), contentType: z.string().optional() }) });
 
 interface StepFile {
-  bytes: Buffer;
+  bytes: Uint8Array;
   filename: string | undefined;
   contentType: string | undefined;
   kind: 'pdf' | 'image';
+  attachment: number[] | null;
+}
+
+const evidenceSource = z.object({ email: z.literal('attachment'), attachment: z.array(z.number().int().min(0)).min(1).max(10), filename: z.string() });
+
+/** The email attachment the task's fields were read from, if its evidence names one (a reading has one source). */
+function attachmentOf(evidence: string | null): Extract<DocumentPart, { email: 'attachment' }> | null {
+  const fields = (parseJsonColumn<{ evidence?: unknown }>(evidence) ?? {}).evidence;
+  if (typeof fields !== 'object' || fields === null) return null;
+  for (const spans of Object.values(fields)) {
+    for (const span of Array.isArray(spans) ? (spans as unknown[]) : []) {
+      const source = evidenceSource.safeParse((span as { source?: unknown } | null)?.source);
+      if (source.success) return source.data;
+    }
+  }
+  return null;
 }
 
 const noDocument = (taskId: string, why: string) =>
@@ -53,26 +73,43 @@ export function mountEvidenceApi(app: Hono<AppEnv>, opsloop: OpsLoop): void {
   const turn = limiter(concurrentRenders);
 
   /** The journal attempt holding the read step's input, after checking the task is a read step. */
-  const readStep = async (taskId: string): Promise<{ runId: string; seq: number; attempt: number }> => {
-    const task = await db.selectFrom('approval_tasks').select(['run_id', 'seq', 'step_id', 'step_type', 'workflow_id', 'workflow_version']).where('id', '=', taskId).executeTakeFirst();
+  const readStep = async (taskId: string): Promise<{ runId: string; seq: number; attempt: number; attachment: ReturnType<typeof attachmentOf> }> => {
+    const task = await db.selectFrom('approval_tasks').select(['run_id', 'seq', 'step_id', 'step_type', 'workflow_id', 'workflow_version', 'evidence']).where('id', '=', taskId).executeTakeFirst();
     if (task === undefined) throw new NotFoundError('APPROVAL_NOT_FOUND', `There is no approval task ${taskId} (see \`opsloop approvals\`)`);
     const definition = task.step_type === 'ai' ? await opsloop.engine.workflows.version(task.workflow_id, task.workflow_version) : null;
     const step = definition?.steps.find((s) => s.id === task.step_id);
     if (step?.type !== 'ai' || step.skill !== 'read') throw noDocument(taskId, `step "${task.step_id}" does not read a document`);
     const entry = await db.selectFrom('run_steps').select('attempt').where('run_id', '=', task.run_id).where('seq', '=', task.seq).where('input', 'is not', null).orderBy('attempt', 'desc').executeTakeFirst();
     if (entry === undefined) throw noDocument(taskId, 'the run journal has no input for its read step');
-    return { runId: task.run_id, seq: task.seq, attempt: entry.attempt };
+    return { runId: task.run_id, seq: task.seq, attempt: entry.attempt, attachment: attachmentOf(task.evidence) };
   };
 
-  const stepFile = async (taskId: string, at: { runId: string; seq: number; attempt: number }): Promise<StepFile> => {
+  const stepFile = async (taskId: string, at: Awaited<ReturnType<typeof readStep>>): Promise<StepFile> => {
     const row = await db.selectFrom('run_steps').select('input').where('run_id', '=', at.runId).where('seq', '=', at.seq).where('attempt', '=', at.attempt).executeTakeFirst();
     const parsed = fileInput.safeParse(parseJsonColumn(row?.input));
     if (!parsed.success) throw noDocument(taskId, 'its read step was given text, not a file');
     const { contentBase64, filename, contentType } = parsed.data.file;
     const bytes = Buffer.from(contentBase64, 'base64');
     const { kind } = detectDocumentType(bytes, { filename, contentType });
+    if (kind === 'email') return emailFile(taskId, bytes, { filename, contentType }, at.attachment);
     if (kind !== 'pdf' && kind !== 'image') throw noDocument(taskId, `its read step was given ${filename === undefined ? 'a file' : `"${filename}"`}, which is not a PDF or an image`);
-    return { bytes, filename, contentType, kind };
+    return { bytes, filename, contentType, kind, attachment: null };
+  };
+
+  /** The attachment of an email the fields were read from (errors name the attachment, never crash). */
+  const emailFile = async (taskId: string, bytes: Buffer, declared: { filename: string | undefined; contentType: string | undefined }, source: ReturnType<typeof attachmentOf>): Promise<StepFile> => {
+    const email = declared.filename === undefined ? 'the email' : `the email "${declared.filename}"`;
+    if (source === null) throw noDocument(taskId, `its fields were read from the text of ${email}, not from an attachment`);
+    const file = await emailAttachmentFile(bytes, declared, source.attachment);
+    const name = `"${file.filename ?? source.filename}"`;
+    let kind;
+    try {
+      kind = detectDocumentType(file.bytes, file).kind;
+    } catch {
+      kind = null;
+    }
+    if (kind !== 'pdf' && kind !== 'image') throw noDocument(taskId, `its fields were read from the attachment ${name} of ${email}, which is not a PDF or an image`);
+    return { bytes: file.bytes, filename: file.filename, contentType: file.contentType, kind, attachment: source.attachment };
   };
 
   route(
@@ -83,7 +120,7 @@ export function mountEvidenceApi(app: Hono<AppEnv>, opsloop: OpsLoop): void {
       const id = c.req.param('id');
       const file = await stepFile(id, await readStep(id));
       const pages = await documentPageSizes(file.bytes, file);
-      return c.json({ source: file.kind, filename: file.filename ?? null, pages });
+      return c.json({ source: file.kind, filename: file.filename ?? null, attachment: file.attachment, pages });
     },
   );
 

@@ -2,6 +2,8 @@
  * A read document in the Inbox: the page image with each field's evidence highlighted, and the
  * fields beside it (below it on a phone). Hovering or focusing a field marks its box; hovering or
  * focusing a box marks its field. Without a page (the step read text) the fields stand alone.
+ * From an email, the page is the attachment the fields were read from; fields read from the
+ * email's text have no page, and the card says so.
  */
 import { useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import { ApiError, api, request } from './api.ts';
@@ -11,11 +13,15 @@ import { ConfidenceMeter } from './proposal.tsx';
 import type { Approval } from './types.ts';
 import { Button, ErrorNote, Loading } from './ui.tsx';
 
+/** The part of an email a value was read from (the server's `EvidenceSource`). */
+export type SpanSource = { email: 'body' } | { email: 'attachment'; attachment: number[]; filename: string };
+
 /** Where a value was read from: the words, and on a page their box `[x1,y1,…,x4,y4]`. */
 export interface Span {
   text: string;
   page?: number;
   box?: number[];
+  source?: SpanSource;
 }
 
 export interface ReadField {
@@ -34,6 +40,8 @@ interface LineItem {
 interface PagesView {
   source: 'pdf' | 'image';
   filename: string | null;
+  /** The email attachment shown, when the step was given an email. */
+  attachment?: number[] | null;
   pages: { page: number; width: number; height: number }[];
 }
 
@@ -69,6 +77,22 @@ function lineItemsOf(proposed: unknown): LineItem[] {
   return Array.isArray(items) ? items.filter((i): i is LineItem => typeof (i as LineItem | null)?.description === 'string') : [];
 }
 
+/** The part of an email the fields were read from, if they were read from an email (one part per reading). */
+function sourceOf(fields: ReadField[]): SpanSource | undefined {
+  for (const field of fields) for (const span of field.spans) if (span.source?.email === 'body' || span.source?.email === 'attachment') return span.source;
+  return undefined;
+}
+
+/** Why there is no page image, in words, or null when the reading has a page. */
+function noPageNote(source: SpanSource | undefined, boxed: boolean, error: unknown): string | null {
+  if (source?.email === 'body') return 'Read from the text of the email, not from an attachment, so there is no page image to show.';
+  if (source?.email === 'attachment') {
+    const name = source.filename === '' ? 'an attachment of the email' : `the email attachment “${source.filename}”`;
+    return boxed && error instanceof ApiError ? `Read from ${name}, but its page cannot be shown: ${error.message}` : `Read from ${name}, which has no page image to show.`;
+  }
+  return boxed ? 'There is no page image: the step read lines of text, not a file.' : null;
+}
+
 const tone = (confidence: number | undefined): string => (confidence === undefined ? 'ok' : confidence >= 0.9 ? 'good' : confidence >= 0.8 ? 'ok' : 'low');
 
 export function ReadEvidence(props: { approval: Approval; fields: ReadField[] }): ReactNode {
@@ -83,6 +107,7 @@ export function ReadEvidence(props: { approval: Approval; fields: ReadField[] })
   const listRef = useRef<HTMLUListElement>(null);
   const lines = lineItemsOf(approval.proposed);
   const overall = approval.evidence?.confidence;
+  const note = !boxed || noPage ? noPageNote(sourceOf(fields), boxed, pages.error) : null;
 
   const activate = (name: string, move: boolean): void => {
     setActive(name);
@@ -140,7 +165,11 @@ export function ReadEvidence(props: { approval: Approval; fields: ReadField[] })
               </tbody>
             </table>
           )}
-          {boxed && noPage ? <p className="muted small">There is no page image: the step read lines of text, not a file.</p> : null}
+          {note === null ? null : (
+            <p className="muted small read-no-page" role="note">
+              {note}
+            </p>
+          )}
         </div>
       </div>
     </div>
@@ -230,6 +259,8 @@ function PageView(props: {
 
   if (size === undefined) return null;
   const name = view.filename ?? (view.source === 'pdf' ? 'the PDF' : 'the image');
+  const fromEmail = view.attachment !== undefined && view.attachment !== null;
+  const label = fromEmail ? `Attached to the email: ${view.filename ?? 'a file'}` : (view.filename ?? (view.source === 'pdf' ? 'PDF' : 'Image'));
   const pad = size.width * 0.004;
   const boxes = props.fields.flatMap((field) =>
     field.spans
@@ -297,9 +328,8 @@ function PageView(props: {
               ›
             </Button>
           </span>
-        ) : (
-          <span className="muted">{view.filename ?? (view.source === 'pdf' ? 'PDF' : 'Image')}</span>
-        )}
+        ) : null}
+        {view.pages.length === 1 || fromEmail ? <span className="muted">{label}</span> : null}
         {ready ? (
           <a href={image.url} target="_blank" rel="noreferrer" className="muted-link">
             Open full size

@@ -27,7 +27,8 @@ export interface LoadedEmail {
   attachments: DocumentAttachment[];
 }
 
-const PARSER_OPTIONS = {
+/** How every email is parsed: the loader and `emailAttachmentFile` must number attachments alike. */
+export const PARSER_OPTIONS = {
   skipHtmlToText: true,
   keepCidLinks: true,
   skipImageLinks: true,

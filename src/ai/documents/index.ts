@@ -36,6 +36,7 @@ export { documentLimitsSchema } from './options.ts';
 export { createTesseractOcr, defaultLangPath } from './ocr.ts';
 export { PDF_UNITS_PER_POINT } from './pdf.ts';
 export { detectDocumentType } from './detect.ts';
+export { emailAttachmentFile, readablePart, type AttachmentFile, type DocumentPart, type ReadablePart } from './parts.ts';
 export { documentPageSizes, renderDocumentPage, type PageImage, type PageImageOptions, type PageSize } from './render.ts';
 
 /**
@@ -110,7 +111,10 @@ export function createDocumentLoader(options: DocumentLoaderOptions = {}): Docum
   };
 }
 
-/** Every line of every page, in page and reading order: the input of READ's `extractFields`. */
+/**
+ * Every line of every page, in page and reading order: the input of READ's `extractFields`. An
+ * email's pages are its body only; to read the part that holds the bill, use `readablePart`.
+ */
 export function documentLines(document: LoadedDocument): DocumentLine[] {
   return document.pages.flatMap((page) => page.lines);
 }

@@ -10,12 +10,21 @@ export interface OcrLine {
   page?: number;
 }
 
+/**
+ * The part of an email a value was read from: its body, or an attachment by its position (from
+ * 0; `[0, 2]` is the third attachment of an email attached first) and file name.
+ */
+export type EvidenceSource = { email: 'body' } | { email: 'attachment'; attachment: number[]; filename: string };
+
 /** Where a value was read from. */
 export interface Evidence {
   text: string;
   lineIndex: number;
+  /** Page and box of that part when `source` names an attachment. */
   page?: number;
   box?: number[];
+  /** Emails only. */
+  source?: EvidenceSource;
 }
 
 /**

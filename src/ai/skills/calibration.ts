@@ -6,7 +6,9 @@
  *   classify      the model's own threshold for its target precision (99 % by default), measured on
  *                 held-out folds at training and measured again at every retrain from corrections
  *   read          per-field thresholds for 99 % precision, measured on held-out SROIE receipts when
- *                 the built-in model was built (`calibration` in default-model.json)
+ *                 the built-in model was built (`calibration` in default-model.json), each replaced
+ *                 by the business's own once its inbox decisions suffice for that field
+ *                 (read-outcomes.ts, applied by `AiStore.readerCalibration`)
  *   draft.*, flag documented defaults (below): their confidences are set by rules, not learned, so
  *                 there is no held-out data to measure a precision on yet
  */
@@ -39,7 +41,7 @@ export function classifierCalibration(name: string, model: ClassifierModel): Ski
   };
 }
 
-/** The reader model's measured calibration, or {@link readFallbackCalibration}. */
+/** The reader model's shipped calibration (before the business's decisions), or {@link readFallbackCalibration}. */
 export function readerCalibration(model: ReaderModel): SkillCalibration {
   const measured = model.calibration;
   if (measured === undefined) return readFallbackCalibration;

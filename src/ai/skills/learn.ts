@@ -3,7 +3,9 @@
  * is a labelled example: a changed label becomes a correction for that classifier (which is
  * retrained from its examples — and recalibrated, so the threshold the governance gate uses for
  * its `auto` is measured again with the corrections among the held-out data), and corrected
- * document fields teach the reader that vendor.
+ * document fields teach the reader that vendor. Every approved `read` task, edited or not, also
+ * records per field whether the reader was right at its confidence: the outcomes the read skill's
+ * thresholds are recalibrated from (read-outcomes.ts).
  */
 import type { Logger } from '../../core/logger.ts';
 import type { Clock } from '../../core/clock.ts';
@@ -12,6 +14,7 @@ import { parseJsonColumn } from '../../core/json.ts';
 import { trainClassifierAsync } from '../classify/index.ts';
 import { linesFromText, validateLines } from '../read/index.ts';
 import type { AiStore } from './store.ts';
+import { outcomesOfDecision } from './read-outcomes.ts';
 
 export interface DecidedTask {
   runId: string;
@@ -21,6 +24,8 @@ export interface DecidedTask {
   proposed: unknown;
   final: unknown;
   editDiff: unknown[] | null;
+  /** as the inbox keeps it: `{ confidence, fieldConfidence, evidence }` of the AI step */
+  evidence?: unknown;
 }
 
 export interface Learner {
@@ -42,7 +47,9 @@ export function createLearner(db: Queryable, store: AiStore, clock: Clock, logge
   };
   return {
     async learn(task) {
-      if (task.status !== 'approved' || task.editDiff === null || task.editDiff.length === 0 || task.stepType !== 'ai') return null;
+      const outcomes = task.stepType === 'ai' && task.status === 'approved' && (await skillOf(db, task.runId, task.stepId)) === 'read' ? outcomesOfDecision({ ...task, fieldConfidence: fieldConfidenceOf(task.evidence) }) : [];
+      await store.recordReadOutcomes(outcomes, clock.now());
+      if (task.status !== 'approved' || task.editDiff === null || task.editDiff.length === 0 || task.stepType !== 'ai') return outcomes.length > 0 ? 'reader' : null;
       const entry = await db.selectFrom('run_steps').select(['input']).where('run_id', '=', task.runId).where('step_id', '=', task.stepId).where('type', '=', 'ai').orderBy('seq', 'desc').orderBy('attempt', 'desc').limit(1).executeTakeFirst();
       const input = parseJsonColumn<Record<string, unknown>>(entry?.input) ?? {};
       const final = (task.final ?? {}) as Record<string, unknown>;
@@ -58,8 +65,21 @@ export function createLearner(db: Queryable, store: AiStore, clock: Clock, logge
         await store.saveKnowledge(knowledge, clock.now());
         return 'reader';
       }
-      return null;
+      return outcomes.length > 0 ? 'reader' : null;
     },
     idle: () => retraining,
   };
+}
+
+/** The skill of an AI step, from the workflow version its run is pinned to. */
+async function skillOf(db: Queryable, runId: string, stepId: string): Promise<string | null> {
+  const row = await db.selectFrom('runs').innerJoin('workflow_versions', (j) => j.onRef('workflow_versions.workflow_id', '=', 'runs.workflow_id').onRef('workflow_versions.version', '=', 'runs.version')).select('workflow_versions.definition').where('runs.id', '=', runId).executeTakeFirst();
+  const definition = parseJsonColumn<{ steps?: unknown }>(row?.definition);
+  const steps = Array.isArray(definition?.steps) ? (definition.steps as unknown[]) : [];
+  const step = steps.find((s): s is { id: string; skill?: unknown } => s !== null && typeof s === 'object' && (s as { id?: unknown }).id === stepId);
+  return typeof step?.skill === 'string' ? step.skill : null;
+}
+
+function fieldConfidenceOf(evidence: unknown): unknown {
+  return evidence !== null && typeof evidence === 'object' ? (evidence as { fieldConfidence?: unknown }).fieldConfidence : undefined;
 }

@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { asNonRetriable } from '../../core/errors.ts';
 import type { Registry, SkillDefinition } from '../../workflow/registry.ts';
-import { createDocumentLoader, documentLines, type DocumentLoader } from '../documents/index.ts';
+import { createDocumentLoader, readablePart, type DocumentLoader, type DocumentPart } from '../documents/index.ts';
 import { parseDocumentSentence } from '../draft/index.ts';
 import { extractFields, linesFromText, loadDefaultModel, validateLines, type OcrLine, type ReadResult } from '../read/index.ts';
 import type { AiStore } from './store.ts';
@@ -91,7 +91,7 @@ const readInput = z.union([
 ]);
 
 /** Fields of a read document: each value, its confidence, and the evidence, as skill output. */
-export function toReadOutput(result: ReadResult): { output: Record<string, unknown>; fieldConfidence: Record<string, number>; confidence: number; evidence: unknown } {
+export function toReadOutput(result: ReadResult, source?: DocumentPart): { output: Record<string, unknown>; fieldConfidence: Record<string, number>; confidence: number; evidence: unknown } {
   const output: Record<string, unknown> = {};
   const fieldConfidence: Record<string, number> = {};
   const evidence: Record<string, unknown> = {};
@@ -99,7 +99,7 @@ export function toReadOutput(result: ReadResult): { output: Record<string, unkno
     output[name] = field.value;
     if (field.value !== null) {
       fieldConfidence[name] = field.confidence;
-      evidence[name] = field.evidence;
+      evidence[name] = source === undefined ? field.evidence : field.evidence.map((e) => ({ ...e, source }));
     }
   }
   output.lineItems = result.lineItems;
@@ -115,6 +115,7 @@ export function readSkill(store: AiStore, loader: () => DocumentLoader, provider
     input: readInput,
     async run(input, ctx) {
       let lines: OcrLine[];
+      let part: DocumentPart | undefined;
       if ('text' in input) lines = linesFromText(input.text);
       else if ('lines' in input) lines = validateLines(input.lines);
       else {
@@ -123,18 +124,20 @@ export function readSkill(store: AiStore, loader: () => DocumentLoader, provider
           ...(input.file.contentType === undefined ? {} : { contentType: input.file.contentType }),
           signal: ctx.signal,
         });
-        lines = documentLines(document);
+        ({ lines, part } = readablePart(document));
       }
       model ??= loadDefaultModel();
       const result = extractFields(lines, { model, knowledge: await store.knowledge() });
+      // The shipped per-field thresholds, replaced by this business's own where its inbox decisions suffice.
+      const calibration = await store.readerCalibration(readerCalibration(model));
       const llm = await providerNow(provider);
       if (llm !== null) {
         const text = lines.map((l) => l.text).join('\n');
         const better = await improveReadWithLlm(llm, text, result, ctx.signal);
         const usage = better.usage === undefined ? {} : { usage: { promptTokens: better.usage.promptTokens, completionTokens: better.usage.completionTokens, costMicros: better.usage.costMicros } };
-        return { ...toReadOutput(better.result), calibration: readerCalibration(model), provider: better.improved.length > 0 ? 'builtin+openai' : 'builtin', ...usage };
+        return { ...toReadOutput(better.result, part), calibration, provider: better.improved.length > 0 ? 'builtin+openai' : 'builtin', ...usage };
       }
-      return { ...toReadOutput(result), calibration: readerCalibration(model), provider: 'builtin' };
+      return { ...toReadOutput(result, part), calibration, provider: 'builtin' };
     },
   };
 }

@@ -1,6 +1,8 @@
 /** The built-in AI skills as workflow steps, through the engine and the governance gate. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { acmeInvoice } from '../../fixtures/invoices.ts';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -184,6 +186,14 @@ describe('opsloop eval and read', () => {
       const result = JSON.parse(stdout) as { fields: Record<string, { value: string | null }> };
       assert.equal(result.fields.total?.value, '120.00');
       assert.equal(result.fields.documentNumber?.value, 'NW-778');
+      // An emailed invoice is read from its PDF attachment, not from the greeting in the email.
+      const eml = path.join(db.config.dataDir, 'bill.eml');
+      const message = new MailComposer({ from: 'billing@acme.example', to: 'ana@bakery.example', subject: 'Your invoice', text: 'Hello,\n\nplease find attached our invoice.\n\nKind regards,\nAcme', attachments: [{ filename: 'acme-1042.pdf', content: await acmeInvoice(), contentType: 'application/pdf' }] });
+      fs.writeFileSync(eml, await message.compile().build());
+      const emailed = JSON.parse((await exec(process.execPath, [path.join(repoRoot, 'src/cli/main.ts'), 'read', eml, '--json'], { env: { PATH: process.env.PATH ?? '', ...db.env } })).stdout) as { readFrom?: unknown; fields: Record<string, { value: string | null }> };
+      assert.deepEqual(emailed.readFrom, { email: 'attachment', attachment: [0], filename: 'acme-1042.pdf' });
+      assert.notEqual(emailed.fields.vendor?.value, 'Hello,');
+      assert.ok(emailed.fields.total?.value !== null && emailed.fields.total?.value !== undefined, 'the total is read from the PDF');
       const bad = await exec(process.execPath, [path.join(repoRoot, 'src/cli/main.ts'), 'read', path.join(db.config.dataDir, 'nope.pdf')], { env: { PATH: process.env.PATH ?? '', ...db.env } }).catch((e: { code: number; stderr: string }) => e);
       assert.equal((bad as { code: number }).code, 4);
       assert.match((bad as { stderr: string }).stderr, /DOCUMENT_NOT_FOUND/);
