@@ -96,7 +96,6 @@ export async function migrateToLatest(database: Database): Promise<{ applied: st
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }
 
-/** Opens and migrates: what `serve`, `worker` and the CLI do first. */
 /** Errors worth another try at start-up: the server is starting, restarting, or full. */
 function isTransient(error: unknown): boolean {
   const causes: unknown[] = [error, (error as { cause?: unknown } | null)?.cause];
@@ -106,11 +105,16 @@ function isTransient(error: unknown): boolean {
     if (typeof code !== 'string') return false;
     // Connection refused/reset; PostgreSQL classes 08 (connection), 40 (rolled back: deadlock,
     // serialization), 53 (out of resources, e.g. too many clients), 55 (lock not available),
-    // 57 (server shutting down or starting); concurrent DDL ("tuple concurrently updated").
+    // 57 (server shutting down or starting); concurrent DDL ("tuple concurrently updated"). The
+    // migrator looks for its table by listing the tables of every schema, so a schema or table
+    // dropped meanwhile by someone else on the server fails that look-up (3F000, 42P01) though
+    // nothing is wrong with ours.
     return (
       code === 'ECONNREFUSED' ||
       code === 'ECONNRESET' ||
       code === 'SQLITE_BUSY' ||
+      code === '3F000' ||
+      code === '42P01' ||
       /^(08|40|53|55|57)/.test(code) ||
       (code === 'XX000' && typeof message === 'string' && message.includes('concurrently'))
     );
